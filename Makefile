@@ -1,0 +1,79 @@
+# ealloc — the common tasks. Every target installs the Debian packages it
+# needs first (as root), or prints the apt-get line to run (otherwise).
+#
+#   make demo      the demo (host example for now)
+#   make test      every test: sanitizers (gcc, clang), valgrind, -m32, release,
+#                  cross-compiled warnings, packaging
+#   make size      .text/.data/.bss of each object for cortex-m0plus, cortex-m4, rv32imac
+#   make clean
+
+BUILD ?= build
+JOBS ?= 2
+CTEST = ctest --output-on-failure -j$(JOBS)
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all demo demo-host test test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
+        test-cross test-packaging size deps-demo deps-test clean
+
+all: test
+
+deps-demo:
+	@tools/install-deps.sh demo
+deps-test:
+	@tools/install-deps.sh test
+
+# ---- demo -----------------------------------------------------------------------
+demo: demo-host
+
+demo-host: deps-demo
+	@cmake -S . -B $(BUILD)/demo -DCMAKE_BUILD_TYPE=Release -DEALLOC_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(BUILD)/demo -j$(JOBS) --target ealloc_demo >/dev/null
+	@$(BUILD)/demo/examples/host/ealloc_demo
+
+# ---- tests ----------------------------------------------------------------------
+test: deps-test
+	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-release \
+	    test-cross test-packaging
+	@echo "make test: all test stages passed"
+
+# $(call host_stage,dir,compiler,flags,extra cmake args)
+define host_stage
+	cmake -S . -B $(BUILD)/$(1) -DCMAKE_C_COMPILER=$(2) -DCMAKE_BUILD_TYPE=Debug \
+	    -DCMAKE_C_FLAGS="$(3)" -DCMAKE_EXE_LINKER_FLAGS="$(3)" $(4) >/dev/null
+	cmake --build $(BUILD)/$(1) -j$(JOBS) >/dev/null
+	cd $(BUILD)/$(1) && $(CTEST)
+endef
+
+test-asan-gcc:
+	@echo "== gcc, AddressSanitizer + UndefinedBehaviorSanitizer"
+	@$(call host_stage,asan-gcc,gcc,$(SANITIZE))
+
+test-asan-clang:
+	@echo "== clang, AddressSanitizer + UndefinedBehaviorSanitizer"
+	@$(call host_stage,asan-clang,clang,$(SANITIZE))
+
+test-valgrind:
+	@echo "== gcc -O1, every test under valgrind memcheck"
+	@$(call host_stage,valgrind,gcc,-O1 -g,"-DEALLOC_TEST_LAUNCHER=valgrind;-q;--error-exitcode=99;--leak-check=full" -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7)
+
+test-m32:
+	@echo "== gcc -m32 (32-bit x86)"
+	@$(call host_stage,m32,gcc,-m32 -O1 -g,-DEALLOC_BUILD_BENCH=OFF)
+
+test-release:
+	@echo "== gcc -O2, release build"
+	@$(call host_stage,release,gcc,-O2 -DNDEBUG,)
+
+test-cross:
+	@echo "== cross builds: warnings as errors for Cortex-M0+/M4/M7, big-endian Arm, RV32IMAC"
+	@tools/check-cross-builds.sh
+
+test-packaging:
+	@echo "== packaging: find_package, add_subdirectory, pkg-config"
+	@tests/packaging/run.sh $(BUILD)/packaging
+
+size:
+	@tools/size-report.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,81 @@
+/*
+ * ealloc configuration: every knob, its default and its allowed range.
+ *
+ * Set a knob with -D on the compiler's command line, or put the definitions in
+ * a header of your own and name it with -DEALLOC_CONFIG_HEADER='"my_config.h"'.
+ * A value out of range stops the build with a message naming the knob; nothing
+ * is silently clamped.
+ */
+#ifndef EALLOC_CONFIG_H
+#define EALLOC_CONFIG_H
+
+#ifdef EALLOC_CONFIG_HEADER
+#include EALLOC_CONFIG_HEADER
+#endif
+
+#include <stddef.h>
+
+/*
+ * EA_ALIGN — alignment of every block returned by the plain allocation calls.
+ * Default: alignof(max_align_t), what malloc promises (8 on Arm EABI and
+ * RV32, 16 on x86-64 and i386 glibc). A power of two, at least the size of a
+ * pointer and at most 4096. A smaller value than the default saves memory on
+ * tiny blocks but is then no longer enough for every C type.
+ */
+#ifndef EA_ALIGN
+#define EA_ALIGN _Alignof(max_align_t)
+#endif
+_Static_assert((EA_ALIGN) >= sizeof(void *), "EA_ALIGN must be at least sizeof(void *)");
+_Static_assert((EA_ALIGN) <= 4096, "EA_ALIGN must be at most 4096");
+_Static_assert(((EA_ALIGN) & ((EA_ALIGN) - 1)) == 0, "EA_ALIGN must be a power of two");
+
+/*
+ * EA_STATS — keep the event counters (peak used, alloc/free/failed counts)
+ * that ea_*_stats reports. 1 (default) or 0. With 0 those fields read 0 and
+ * each call saves a few instructions; used/free_bytes are always exact.
+ */
+#ifndef EA_STATS
+#define EA_STATS 1
+#endif
+_Static_assert((EA_STATS) == 0 || (EA_STATS) == 1, "EA_STATS must be 0 or 1");
+
+/*
+ * EA_TLSF_SL_LOG2 — log2 of the number of second-level subdivisions of each
+ * power-of-two size range in the TLSF heap: 2, 3, 4 or 5 (4, 8, 16 or 32
+ * lists per range). Default 3. More lists make the rounding of a request to
+ * its class finer but grow the control block; see docs/tlsf.md for the table.
+ */
+#ifndef EA_TLSF_SL_LOG2
+#define EA_TLSF_SL_LOG2 3
+#endif
+_Static_assert((EA_TLSF_SL_LOG2) >= 2 && (EA_TLSF_SL_LOG2) <= 5, "EA_TLSF_SL_LOG2 must be 2, 3, 4 or 5");
+
+/*
+ * EA_TLSF_MAX_BLOCK_LOG2 — the TLSF heap's largest block is just under
+ * 2^EA_TLSF_MAX_BLOCK_LOG2 bytes. Regions larger than that are split into
+ * several blocks, so this bounds one allocation, not the heap. Default 31 on
+ * 32-bit targets (every request that can fit), 32 on 64-bit targets. From 12
+ * to the width of size_t in bits.
+ */
+#ifndef EA_TLSF_MAX_BLOCK_LOG2
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ > 4
+#define EA_TLSF_MAX_BLOCK_LOG2 32
+#else
+#define EA_TLSF_MAX_BLOCK_LOG2 31
+#endif
+#endif
+_Static_assert((EA_TLSF_MAX_BLOCK_LOG2) >= 12, "EA_TLSF_MAX_BLOCK_LOG2 must be at least 12");
+_Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8, "EA_TLSF_MAX_BLOCK_LOG2 must be below the bit width of size_t");
+
+/*
+ * EA_TLSF_SEARCH_DEPTH — how many blocks of the request's own size class the
+ * TLSF heap examines for one that fits before it rounds the request up to the
+ * next class (0 = plain good-fit TLSF). Bounded, so alloc stays O(1); a larger
+ * value wastes less memory under fragmentation. Default 8, at most 64.
+ */
+#ifndef EA_TLSF_SEARCH_DEPTH
+#define EA_TLSF_SEARCH_DEPTH 8
+#endif
+_Static_assert((EA_TLSF_SEARCH_DEPTH) >= 0 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_TLSF_SEARCH_DEPTH must be 0..64");
+
+#endif /* EALLOC_CONFIG_H */

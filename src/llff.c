@@ -1,0 +1,324 @@
+/*
+ * ealloc llff: linked-list first fit with immediate coalescing.
+ *
+ * One list of free blocks, kept in address order. alloc takes the first block
+ * that fits, from its front (after any alignment padding, which stays free),
+ * and leaves the tail free when it can stand as a block of its own. free walks
+ * the list to the block's place and merges it with the free blocks on either
+ * side that touch it, so no two free blocks are ever neighbours. The same
+ * walk finds a block that is freed twice: its address already lies inside a
+ * free block.
+ *
+ * Cost: alloc, free and realloc are O(f) in the number of free blocks; usable
+ * size, used and free_bytes are O(1). The public calls take the critical
+ * section around a core that never locks; misuse is found before anything
+ * changes, and ea_panic is called only after the section is left.
+ * Layout and invariants: llff_internal.h and docs/llff.md.
+ */
+#include <string.h>
+
+#include "ealloc/critical_section.h"
+#include "llff_internal.h"
+
+#define NO_FAULT ((ea_fault_t)0)
+
+/* One short string for every panic: the fault code says what went wrong; flash is scarce. */
+#define PANIC_DETAIL "ealloc llff"
+
+/*
+ * Take want bytes at offset pad out of the free block *link. The padding in
+ * front stays a free block (it is a multiple of the granule, so at least one
+ * granule whenever it is not 0); a tail of at least a granule becomes a free
+ * block too. Returns the bytes taken: want, or want plus a tail too small to
+ * stand alone.
+ */
+static size_t carve(block_t **link, size_t pad, size_t want)
+{
+    block_t *b = *link;
+    size_t tail = b->size - pad - want;
+    block_t *after = b->next;
+    if (tail >= LLFF_MIN_BLOCK) {
+        block_t *rest = block_at((uintptr_t)b + pad + want);
+        rest->size = tail;
+        rest->next = after;
+        after = rest;
+    } else {
+        want += tail;
+    }
+    if (pad != 0) {
+        b->size = pad;
+        b->next = after;
+    } else {
+        *link = after;
+    }
+    return want;
+}
+
+/* First fit for a block of size bytes whose payload is a multiple of align (a power of two >= the granule). */
+static void *alloc_core(ea_llff_t *h, size_t align, size_t size)
+{
+    size_t need = block_size_for(size, LLFF_MIN_BLOCK);
+    for (block_t **link = &h->free_list; need != 0 && *link != NULL; link = &(*link)->next) {
+        uintptr_t at = (uintptr_t)*link;
+        size_t pad = (size_t)((align - ((at + EA_WORD) & (align - 1))) & (align - 1));
+        if (pad <= (*link)->size && (*link)->size - pad >= need) {
+            block_t *b = block_at(at + pad);
+            b->size = carve(link, pad, need);
+            note_alloc(&h->common, b->size);
+            b->size |= LLFF_USED;
+            return payload_of(b);
+        }
+    }
+    note_failed(&h->common);
+    return NULL;
+}
+
+/*
+ * Put the free block [b, b + size) in its place in the list, merging it with
+ * the free blocks that touch it. Returns the link to the free block that now
+ * holds b, or NULL, with nothing changed, when b overlaps a block that is
+ * already free: a double free.
+ */
+static block_t **insert_free(ea_llff_t *h, block_t *b, size_t size)
+{
+    uintptr_t at = (uintptr_t)b;
+    block_t **link = &h->free_list;
+    block_t **prev_link = NULL;
+    while (*link != NULL && (uintptr_t)*link < at + size) {
+        if ((uintptr_t)*link + (*link)->size > at) {
+            return NULL;
+        }
+        prev_link = link;
+        link = &(*link)->next;
+    }
+    block_t *next = *link;
+    b->size = size; /* also clears USED on a block about to vanish into prev */
+    if (next != NULL && at + size == (uintptr_t)next) {
+        size += next->size;
+        next = next->next;
+    }
+    if (prev_link != NULL && (uintptr_t)*prev_link + (*prev_link)->size == at) {
+        (*prev_link)->size += size;
+        (*prev_link)->next = next;
+        return prev_link;
+    }
+    b->size = size;
+    b->next = next;
+    *link = b;
+    return link;
+}
+
+/* The cheap checks on a pointer handed back by the caller. */
+static ea_fault_t check_owned(const void *p)
+{
+    if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
+        return EA_FAULT_FOREIGN_POINTER;
+    }
+    return (block_of(p)->size & LLFF_USED) != 0 ? NO_FAULT : EA_FAULT_DOUBLE_FREE;
+}
+
+static ea_fault_t free_core(ea_llff_t *h, void *p)
+{
+    ea_fault_t fault = check_owned(p);
+    if (fault == NO_FAULT) {
+        block_t *b = block_of(p);
+        size_t size = block_bytes(b);
+        if (insert_free(h, b, size) == NULL) {
+            return EA_FAULT_DOUBLE_FREE;
+        }
+        note_free(&h->common, size);
+    }
+    return fault;
+}
+
+/*
+ * Resize the allocated block b to hold size bytes without moving it. The
+ * block is released into the list, where it merges with free neighbours, and
+ * taken again at the same address: as much as asked when the merged block
+ * has the room after b (a shrink leaves its tail free, a grow eats into the
+ * free block after it), else exactly what it had. The link that release
+ * writes over the first payload word is put back. false when it cannot grow.
+ */
+static bool resize_in_place(ea_llff_t *h, block_t *b, size_t size)
+{
+    size_t need = block_size_for(size, LLFF_MIN_BLOCK);
+    size_t have = block_bytes(b);
+    block_t *saved_next = b->next;
+    block_t **link = insert_free(h, b, have);
+    size_t pad = (size_t)((uintptr_t)b - (uintptr_t)*link);
+    bool fits = need != 0 && (*link)->size - pad >= need;
+    size_t got = carve(link, pad, fits ? need : have);
+    b->size = got | LLFF_USED;
+    b->next = saved_next;
+    h->common.used -= have;
+    note_used(&h->common, got);
+    return fits;
+}
+
+static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
+{
+    region_t layout;
+    region_t *where;
+    if (!region_layout(start, size, 0, LLFF_MIN_BLOCK, &layout, &where) ||
+        region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), 0)) {
+        return EA_FAULT_BAD_REGION;
+    }
+    region_insert(&h->common.regions, where, &layout);
+    h->common.capacity += layout.end - layout.first;
+    (void)insert_free(h, block_at(layout.first), layout.end - layout.first);
+    return NO_FAULT;
+}
+
+void ea_llff_init(ea_llff_t *h, void *start, size_t size)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = h->common.regions != NULL ? EA_FAULT_DOUBLE_INIT : add_region_core(h, start, size);
+    ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+}
+
+bool ea_llff_add_region(ea_llff_t *h, void *start, size_t size)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    bool initialised = h->common.regions != NULL;
+    bool added = initialised && add_region_core(h, start, size) == NO_FAULT;
+    ea_cs_exit(cs);
+    if (!initialised) {
+        ea_panic(EA_FAULT_NOT_INIT, PANIC_DETAIL);
+    }
+    return added;
+}
+
+void *ea_llff_alloc_aligned(ea_llff_t *h, size_t align, size_t size)
+{
+    if (!is_pow2(align)) {
+        return NULL;
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size);
+    ea_cs_exit(cs);
+    if (p == NULL) {
+        ea_oom_hook(h, size, align);
+    }
+    return p;
+}
+
+void *ea_llff_alloc(ea_llff_t *h, size_t size)
+{
+    return ea_llff_alloc_aligned(h, EA_ALIGN, size);
+}
+
+void *ea_llff_calloc(ea_llff_t *h, size_t n, size_t size)
+{
+    size_t bytes;
+    if (!mul_checked(n, size, &bytes)) {
+        return NULL;
+    }
+    /* Zeroed outside the critical section: the block is already ours. */
+    void *p = ea_llff_alloc(h, bytes);
+    return p != NULL ? memset(p, 0, bytes) : NULL;
+}
+
+void ea_llff_free(ea_llff_t *h, void *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = free_core(h, p);
+    ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+}
+
+void *ea_llff_realloc_aligned(ea_llff_t *h, void *p, size_t align, size_t size)
+{
+    if (!is_pow2(align)) {
+        return NULL;
+    }
+    if (p == NULL) {
+        return ea_llff_alloc_aligned(h, align, size);
+    }
+    if (size == 0) {
+        ea_llff_free(h, p);
+        return NULL;
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = check_owned(p);
+    /* A block not on the requested alignment is moved, never resized in place. */
+    bool in_place = fault == NO_FAULT && ((uintptr_t)p & (align - 1)) == 0 && resize_in_place(h, block_of(p), size);
+    ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+    if (in_place) {
+        return p;
+    }
+    /* Move: the copy runs outside the critical section, between two short ones. */
+    void *q = ea_llff_alloc_aligned(h, align, size);
+    if (q != NULL) {
+        size_t old = block_bytes(block_of(p)) - EA_WORD;
+        memcpy(q, p, old < size ? old : size);
+        ea_llff_free(h, p);
+    }
+    return q;
+}
+
+void *ea_llff_realloc(ea_llff_t *h, void *p, size_t size)
+{
+    return ea_llff_realloc_aligned(h, p, EA_ALIGN, size);
+}
+
+size_t ea_llff_usable_size(ea_llff_t *h, const void *p)
+{
+    (void)h;
+    if (p == NULL) {
+        return 0;
+    }
+    ea_fault_t fault = check_owned(p);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+    return block_bytes(block_of(p)) - EA_WORD;
+}
+
+size_t ea_llff_used(ea_llff_t *h)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    size_t used = h->common.used;
+    ea_cs_exit(cs);
+    return used;
+}
+
+size_t ea_llff_free_bytes(ea_llff_t *h)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    size_t free_bytes = h->common.capacity - h->common.used;
+    ea_cs_exit(cs);
+    return free_bytes;
+}
+
+static void *ops_alloc(void *h, size_t align, size_t size)
+{
+    return ea_llff_alloc_aligned(h, align != 0 ? align : EA_ALIGN, size);
+}
+
+static void *ops_realloc(void *h, void *p, size_t align, size_t size)
+{
+    return ea_llff_realloc_aligned(h, p, align != 0 ? align : EA_ALIGN, size);
+}
+
+static void ops_free(void *h, void *p)
+{
+    ea_llff_free(h, p);
+}
+
+ea_allocator_t ea_llff_allocator(ea_llff_t *h)
+{
+    static const ea_allocator_ops_t ops = {ops_alloc, ops_realloc, ops_free};
+    ea_allocator_t a = {h, &ops};
+    return a;
+}

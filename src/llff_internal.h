@@ -1,0 +1,52 @@
+/*
+ * Internal: the llff block layout, shared by llff.c, llff_inspect.c and the
+ * tests that damage a heap on purpose. Not a public header.
+ *
+ *   allocated block                      free block
+ *   +------------------+ <- block         +------------------+ <- block
+ *   | size | USED      |  one word        | size             |
+ *   +------------------+ <- payload       +------------------+
+ *   | caller's bytes   |  (EA_ALIGN)      | next free block  |  address order
+ *   | ...              |                  | (unused)         |
+ *   +------------------+                  +------------------+
+ *
+ * size is the whole footprint, a multiple of EA_GRANULE; bit 0 is free to
+ * carry the USED flag because the granule is at least 8.
+ */
+#ifndef EALLOC_LLFF_INTERNAL_H
+#define EALLOC_LLFF_INTERNAL_H
+
+#include "ealloc/llff.h"
+#include "heap_common.h"
+
+typedef struct ea_llff_block {
+    size_t size;                /* footprint | LLFF_USED */
+    struct ea_llff_block *next; /* free blocks only: the next free block, higher address */
+} block_t;
+
+#define LLFF_USED ((size_t)1)
+
+/* The smallest block: a header and a link, rounded to the granule. */
+#define LLFF_MIN_BLOCK EA_GRANULE
+
+static inline size_t block_bytes(const block_t *b)
+{
+    return b->size & ~LLFF_USED;
+}
+
+static inline block_t *block_at(uintptr_t addr)
+{
+    return (block_t *)addr;
+}
+
+static inline void *payload_of(block_t *b)
+{
+    return (unsigned char *)b + EA_WORD;
+}
+
+static inline block_t *block_of(const void *payload)
+{
+    return block_at((uintptr_t)payload - EA_WORD);
+}
+
+#endif /* EALLOC_LLFF_INTERNAL_H */

@@ -1,0 +1,38 @@
+/*
+ * The default panic and out-of-memory hooks for hosted builds (Linux, macOS):
+ * the panic names the fault on stderr and aborts, so a misuse shows up in a
+ * test log or a core dump. Both are weak; define your own to replace them.
+ *
+ * The one file of src/ that uses stdio: it is compiled instead of panic.c only
+ * where a C library exists (EALLOC_HOSTED_PANIC in CMake), never for firmware.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ealloc/ealloc.h"
+
+static const char *fault_name(ea_fault_t why)
+{
+    switch (why) {
+    case EA_FAULT_DOUBLE_INIT: return "double init";
+    case EA_FAULT_BAD_REGION: return "bad region";
+    case EA_FAULT_NOT_INIT: return "heap not initialised";
+    case EA_FAULT_DOUBLE_FREE: return "double free";
+    case EA_FAULT_FOREIGN_POINTER: return "foreign pointer";
+    case EA_FAULT_CORRUPT: return "corrupt heap";
+    }
+    return "unknown fault";
+}
+
+__attribute__((weak)) void ea_panic(ea_fault_t why, const char *detail)
+{
+    (void)fprintf(stderr, "ealloc panic: %s: %s\n", fault_name(why), detail != NULL ? detail : "");
+    abort();
+}
+
+__attribute__((weak)) void ea_oom_hook(void *heap, size_t size, size_t align)
+{
+    (void)heap;
+    (void)size;
+    (void)align;
+}

@@ -1,0 +1,42 @@
+/*
+ * The behaviour suite is written once against this table; each back-end
+ * fills it in (backends/<name>_backend.c, through backend_table.h), and every
+ * suite binary is linked with exactly one of them.
+ */
+#ifndef EALLOC_TEST_BACKEND_H
+#define EALLOC_TEST_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ealloc/ealloc.h>
+
+typedef struct backend {
+    const char *name;
+    void *heap_object;  /* the one heap object the suite works on */
+    size_t granule;     /* every block footprint is a multiple of this */
+    size_t min_block;   /* smallest footprint */
+    size_t header;      /* bytes of header an allocated block carries */
+    bool bounded_time;  /* O(1) alloc/free (tlsf) */
+    void (*make_empty)(void *heap);
+    void (*init)(void *heap, void *start, size_t size);
+    void (*init_macro)(void *heap); /* one EA_INIT(kind, heap, 4096) expansion */
+    bool (*add_region)(void *heap, void *start, size_t size);
+    void *(*alloc)(void *heap, size_t size);
+    void *(*alloc_aligned)(void *heap, size_t align, size_t size);
+    void *(*calloc)(void *heap, size_t n, size_t size);
+    void *(*realloc)(void *heap, void *p, size_t size);
+    void *(*realloc_aligned)(void *heap, void *p, size_t align, size_t size);
+    void (*free)(void *heap, void *p);
+    size_t (*usable_size)(void *heap, const void *p);
+    size_t (*used)(void *heap);
+    size_t (*free_bytes)(void *heap);
+    void (*stats)(void *heap, ea_stats_t *out);
+    int (*check)(void *heap);
+    void (*walk)(void *heap, ea_walk_fn fn, void *ctx);
+    ea_allocator_t (*allocator)(void *heap);
+} backend_t;
+
+extern const backend_t backend;
+
+#endif

@@ -1,0 +1,109 @@
+/* Shared test fixture, panic catcher and checks: see test_support.h. */
+#include "test_support.h"
+
+#include <string.h>
+
+#include "ea_port.h"
+
+static _Alignas(max_align_t) unsigned char arena_storage[TEST_ARENA_SIZE];
+static _Alignas(max_align_t) unsigned char second_storage[TEST_ARENA_SIZE];
+
+void *heap;
+unsigned char *arena = arena_storage;
+size_t arena_size = TEST_ARENA_SIZE;
+unsigned char *second_arena = second_storage;
+
+jmp_buf *panic_landing;
+int last_fault;
+unsigned panic_count;
+unsigned panic_inside_section;
+
+unsigned oom_calls;
+void *oom_heap;
+size_t oom_size;
+size_t oom_align;
+
+/* Replaces the library's weak default: record, then land in EXPECT_PANIC. */
+void ea_panic(ea_fault_t why, const char *detail)
+{
+    (void)detail;
+    last_fault = (int)why;
+    panic_count++;
+    if (ea_test_cs_depth != 0) {
+        panic_inside_section++;
+    }
+    if (panic_landing == NULL) {
+        fail_msg("unexpected ea_panic(%d, %s)", (int)why, detail != NULL ? detail : "");
+    }
+    longjmp(*panic_landing, 1);
+}
+
+void ea_oom_hook(void *h, size_t size, size_t align)
+{
+    oom_calls++;
+    oom_heap = h;
+    oom_size = size;
+    oom_align = align;
+}
+
+int setup_empty_heap(void **state)
+{
+    (void)state;
+    heap = backend.heap_object;
+    backend.make_empty(heap);
+    memset(arena_storage, 0xA5, sizeof arena_storage);
+    memset(second_storage, 0x5A, sizeof second_storage);
+    ea_test_cs_depth = 0;
+    ea_test_cs_misnested = 0;
+    panic_inside_section = 0;
+    oom_calls = 0;
+    return 0;
+}
+
+int setup_heap(void **state)
+{
+    setup_empty_heap(state);
+    backend.init(heap, arena, arena_size);
+    return 0;
+}
+
+int teardown_heap(void **state)
+{
+    (void)state;
+    assert_heap_sound();
+    assert_int_equal(panic_inside_section, 0);
+    return 0;
+}
+
+void assert_heap_sound(void)
+{
+    ea_stats_t st;
+    assert_int_equal(backend.check(heap), EA_OK);
+    backend.stats(heap, &st);
+    assert_int_equal(backend.used(heap) + backend.free_bytes(heap), st.capacity);
+    assert_int_equal(ea_test_cs_depth, 0);
+    assert_int_equal(ea_test_cs_misnested, 0);
+}
+
+static unsigned char pattern_byte(size_t i, unsigned seed)
+{
+    return (unsigned char)((i * 131u + seed * 7u + (i >> 8)) ^ (seed >> 3));
+}
+
+void fill_pattern(void *p, size_t size, unsigned seed)
+{
+    unsigned char *b = p;
+    for (size_t i = 0; i < size; i++) {
+        b[i] = pattern_byte(i, seed);
+    }
+}
+
+void assert_pattern(const void *p, size_t size, unsigned seed)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < size; i++) {
+        if (b[i] != pattern_byte(i, seed)) {
+            fail_msg("pattern %u broken at byte %zu of %zu", seed, i, size);
+        }
+    }
+}

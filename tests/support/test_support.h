@@ -1,0 +1,71 @@
+/*
+ * What every test binary shares: the heap fixture over the back-end table,
+ * the panic catcher, the out-of-memory hook recorder, and checks that run
+ * after every operation.
+ */
+#ifndef EALLOC_TEST_SUPPORT_H
+#define EALLOC_TEST_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "ea_port.h" /* the counting port: section depth and entries */
+#include "test_framework.h"
+
+/* The arena of the default fixture: smaller on boards with little RAM. */
+#ifndef TEST_ARENA_SIZE
+#define TEST_ARENA_SIZE (64 * 1024)
+#endif
+
+/* The heap under test and its arena (set up by the fixtures below). */
+extern void *heap;
+extern unsigned char *arena;
+extern size_t arena_size;
+
+/* cmocka setup/teardown: an empty heap; a heap over the whole arena. */
+int setup_empty_heap(void **state);
+int setup_heap(void **state);
+/* Checks the heap (when it has memory) and the critical-section counters, then releases. */
+int teardown_heap(void **state);
+
+/* A second arena for region tests: TEST_ARENA_SIZE bytes, max-aligned. */
+extern unsigned char *second_arena;
+
+/* Asserts check() == 0, used + free_bytes == capacity, and no section left open. */
+void assert_heap_sound(void);
+
+/* Fill / verify size bytes at p with a pattern derived from seed. */
+void fill_pattern(void *p, size_t size, unsigned seed);
+void assert_pattern(const void *p, size_t size, unsigned seed);
+
+/* The panic catcher: run stmt, expect ea_panic(fault) from it, and return. */
+extern jmp_buf *panic_landing;
+extern int last_fault;
+extern unsigned panic_count;
+extern unsigned panic_inside_section; /* panics that arrived with a section still open */
+
+#define EXPECT_PANIC(fault, stmt)                                                  \
+    do {                                                                           \
+        jmp_buf landing_;                                                          \
+        unsigned before_ = panic_count;                                            \
+        panic_landing = &landing_;                                                 \
+        if (setjmp(landing_) == 0) {                                               \
+            stmt;                                                                  \
+        }                                                                          \
+        panic_landing = NULL;                                                      \
+        assert_int_equal(panic_count, before_ + 1);                                \
+        assert_int_equal(last_fault, (fault));                                     \
+    } while (0)
+
+/* The out-of-memory hook recorder. */
+extern unsigned oom_calls;
+extern void *oom_heap;
+extern size_t oom_size;
+extern size_t oom_align;
+
+/* The alignment of plain allocations. */
+#define DEFAULT_ALIGN ((size_t)(EA_ALIGN))
+
+#endif

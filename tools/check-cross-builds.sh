@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Compiles the library for the embedded targets with every warning an error:
+# Cortex-M0+, M4 and M7 (Thumb), a big-endian Cortex-M4 and RV32IMAC, each
+# with the port it would use there and with the "none" port. Compile only:
+# running on those cores is the firmware tests' job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+flags="-std=c11 -Os -Wall -Wextra -Wconversion -Wsign-conversion -Wcast-align -Wshadow -Wpedantic
+       -Wstrict-prototypes -Wmissing-prototypes -Werror -ffreestanding -Iinclude -Isrc"
+sources=$(ls src/*.c | grep -v panic_hosted)
+targets=(
+    "arm-none-eabi-gcc|cortex-m|-mcpu=cortex-m0plus -mthumb"
+    "arm-none-eabi-gcc|cortex-m|-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
+    "arm-none-eabi-gcc|cortex-m|-mcpu=cortex-m7 -mthumb"
+    "arm-none-eabi-gcc|cortex-m|-mcpu=cortex-m4 -mthumb -mbig-endian"
+    "riscv64-unknown-elf-gcc --specs=picolibc.specs|riscv|-march=rv32imac -mabi=ilp32"
+    "riscv64-unknown-elf-gcc --specs=picolibc.specs|riscv|-march=rv32imac_zbb -mabi=ilp32"
+    "riscv64-unknown-elf-gcc --specs=picolibc.specs|riscv|-march=rv64imac -mabi=lp64"
+)
+count=0
+for t in "${targets[@]}"; do
+    IFS='|' read -r cc port arch <<<"$t"
+    for p in "$port" none; do
+        for src in $sources; do
+            # shellcheck disable=SC2086
+            $cc $flags $arch -Iports/$p -c "$src" -o "$out/$(basename "$src" .c).o"
+            count=$((count + 1))
+        done
+    done
+    echo "   ok  $cc $arch"
+done
+echo "cross builds: $count objects compiled, no warnings"
