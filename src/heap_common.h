@@ -19,7 +19,8 @@
  * granule boundary, so block headers sit at granule - EA_WORD past a boundary.
  * At least two words, so a free block can hold its header and a link.
  */
-#define EA_GRANULE ((size_t)(EA_ALIGN) > 2 * EA_WORD ? (size_t)(EA_ALIGN) : 2 * EA_WORD)
+#define EA_GRANULE EA_GRANULE_
+#define EA_GRANULE_LOG2 EA_LOG2_(EA_GRANULE)
 
 /* Whether x is a power of two (0 is not). */
 static inline bool is_pow2(size_t x)
@@ -86,6 +87,39 @@ bool region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t 
 /* Write the descriptor at where and link it into the list in address order. */
 void region_insert(region_t **list, region_t *where, const region_t *layout);
 
+/*
+ * Called by visit_blocks for every block: its address, footprint and raw
+ * header word. A non-zero result stops the walk and is returned.
+ */
+typedef int (*block_visit_fn)(void *ctx, uintptr_t block, size_t size, size_t header);
+
+/*
+ * Visit every block of every region in address order, validating each region
+ * descriptor (EA_EREGION) and each block size (EA_EBLOCK: not a multiple of
+ * the granule, below min_block, or past the region's end) before using it.
+ * flags are the header bits that are not size. With end_marker, the header
+ * word at each region's end is visited too, as a block of size 0.
+ */
+int visit_blocks(const region_t *list, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
+                 void *ctx);
+
+/* Bit 0 of every block header, in both back-ends: the block is allocated. */
+#define EA_HEADER_USED ((size_t)1)
+
+/* ea_<backend>_walk: every block, through visit_blocks, inside the critical section. */
+void heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_walk_fn fn,
+               void *ctx);
+
+/*
+ * ea_<backend>_stats: the counters, the block counts, and as largest_free the
+ * payload of the largest free block (a back-end whose search may pass over
+ * some blocks corrects it). Inside the critical section.
+ */
+void heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_stats_t *out);
+
+/* Whether a block of at least min_block bytes could start at addr inside one of the regions. */
+bool region_holds(const region_t *list, uintptr_t addr, size_t min_block);
+
 /* Counter updates; the event counters exist only with EA_STATS. */
 static inline void note_used(ea_heap_common_t *c, size_t grow)
 {
@@ -122,7 +156,10 @@ static inline void note_failed(ea_heap_common_t *c)
 #endif
 }
 
-/* The fields of *out that come from the counters. */
-void stats_from_counters(const ea_heap_common_t *c, ea_stats_t *out);
+/* used and capacity - used, read inside the critical section (a word read may tear on no target, but
+ * capacity - used must come from one moment). */
+size_t heap_used(const ea_heap_common_t *c);
+size_t heap_free_bytes(const ea_heap_common_t *c);
+
 
 #endif /* EALLOC_HEAP_COMMON_H */

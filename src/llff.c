@@ -287,18 +287,12 @@ size_t ea_llff_usable_size(ea_llff_t *h, const void *p)
 
 size_t ea_llff_used(ea_llff_t *h)
 {
-    ea_cs_state_t cs = ea_cs_enter();
-    size_t used = h->common.used;
-    ea_cs_exit(cs);
-    return used;
+    return heap_used(&h->common);
 }
 
 size_t ea_llff_free_bytes(ea_llff_t *h)
 {
-    ea_cs_state_t cs = ea_cs_enter();
-    size_t free_bytes = h->common.capacity - h->common.used;
-    ea_cs_exit(cs);
-    return free_bytes;
+    return heap_free_bytes(&h->common);
 }
 
 static void *ops_alloc(void *h, size_t align, size_t size)

@@ -24,7 +24,7 @@ typedef struct ea_llff_block {
     struct ea_llff_block *next; /* free blocks only: the next free block, higher address */
 } block_t;
 
-#define LLFF_USED ((size_t)1)
+#define LLFF_USED EA_HEADER_USED
 
 /* The smallest block: a header and a link, rounded to the granule. */
 #define LLFF_MIN_BLOCK EA_GRANULE

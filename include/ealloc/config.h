@@ -52,16 +52,18 @@ _Static_assert((EA_TLSF_SL_LOG2) >= 2 && (EA_TLSF_SL_LOG2) <= 5, "EA_TLSF_SL_LOG
 
 /*
  * EA_TLSF_MAX_BLOCK_LOG2 — the TLSF heap's largest block is just under
- * 2^EA_TLSF_MAX_BLOCK_LOG2 bytes. Regions larger than that are split into
- * several blocks, so this bounds one allocation, not the heap. Default 31 on
- * 32-bit targets (every request that can fit), 32 on 64-bit targets. From 12
- * to the width of size_t in bits.
+ * 2^EA_TLSF_MAX_BLOCK_LOG2 bytes: the largest single allocation. A region
+ * larger than that is taken as several regions, so it bounds one allocation,
+ * not the heap. It sets the number of first-level classes and so the size of
+ * the control block (docs/tlsf.md has the table). Default 24 (16 MiB) on
+ * 32-bit targets, 40 on 64-bit ones. From 12 to the width of size_t in bits
+ * less one.
  */
 #ifndef EA_TLSF_MAX_BLOCK_LOG2
 #if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ > 4
-#define EA_TLSF_MAX_BLOCK_LOG2 32
+#define EA_TLSF_MAX_BLOCK_LOG2 40
 #else
-#define EA_TLSF_MAX_BLOCK_LOG2 31
+#define EA_TLSF_MAX_BLOCK_LOG2 24
 #endif
 #endif
 _Static_assert((EA_TLSF_MAX_BLOCK_LOG2) >= 12, "EA_TLSF_MAX_BLOCK_LOG2 must be at least 12");
@@ -69,13 +71,16 @@ _Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8, "EA_TLSF_MAX_BLOCK
 
 /*
  * EA_TLSF_SEARCH_DEPTH — how many blocks of the request's own size class the
- * TLSF heap examines for one that fits before it rounds the request up to the
- * next class (0 = plain good-fit TLSF). Bounded, so alloc stays O(1); a larger
- * value wastes less memory under fragmentation. Default 8, at most 64.
+ * TLSF heap examines for one that fits before it takes a block of a larger
+ * class. Blocks of a class differ in size by up to one class step, so the
+ * first blocks of the request's own class may or may not fit; looking at a
+ * few of them uses memory like best fit. Bounded, so alloc stays O(1); each
+ * block looked at costs a few instructions in the worst case. 1 still beats
+ * plain TLSF, which never looks there. Default 4, from 1 to 64.
  */
 #ifndef EA_TLSF_SEARCH_DEPTH
-#define EA_TLSF_SEARCH_DEPTH 8
+#define EA_TLSF_SEARCH_DEPTH 4
 #endif
-_Static_assert((EA_TLSF_SEARCH_DEPTH) >= 0 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_TLSF_SEARCH_DEPTH must be 0..64");
+_Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_TLSF_SEARCH_DEPTH must be 1..64");
 
 #endif /* EALLOC_CONFIG_H */

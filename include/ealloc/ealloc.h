@@ -87,6 +87,17 @@ void ea_panic(ea_fault_t why, const char *detail);
 void ea_oom_hook(void *heap, size_t size, size_t align);
 
 /*
+ * Private: the block granule of both back-ends — every block size is a
+ * multiple of it and every payload starts on it: EA_ALIGN, but at least two
+ * words so a free block can hold its header and a link. Public only because
+ * the TLSF heap's size depends on it.
+ */
+#define EA_GRANULE_ ((size_t)(EA_ALIGN) > 2 * sizeof(size_t) ? (size_t)(EA_ALIGN) : 2 * sizeof(size_t))
+#define EA_LOG2_(x)                                                                                       \
+    ((x) >= 4096 ? 12 : (x) >= 2048 ? 11 : (x) >= 1024 ? 10 : (x) >= 512 ? 9 : (x) >= 256 ? 8 : (x) >= 128 ? 7 \
+     : (x) >= 64 ? 6 : (x) >= 32 ? 5 : (x) >= 16 ? 4 : (x) >= 8 ? 3 : (x) >= 4 ? 2 : (x) >= 2 ? 1 : 0)
+
+/*
  * Private: the bookkeeping every back-end keeps, embedded in each heap type.
  * Read it through the calls, never directly; its layout may change.
  */

@@ -5,4 +5,4 @@
 #define EA_ALIGN 32
 #define EA_STATS 0
 #define EA_TLSF_SL_LOG2 2
-#define EA_TLSF_SEARCH_DEPTH 0
+#define EA_TLSF_SEARCH_DEPTH 1

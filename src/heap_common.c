@@ -1,0 +1,182 @@
+/* Regions and counters shared by both back-ends: see heap_common.h. */
+#include "heap_common.h"
+
+#include "ealloc/critical_section.h"
+
+bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, region_t *out,
+                   region_t **where)
+{
+    uintptr_t lo = (uintptr_t)start;
+    if (start == NULL || size == 0 || size - 1 > UINTPTR_MAX - lo) {
+        return false;
+    }
+    /* A region ending exactly at the top of the address space loses its last
+     * byte, so that "one past the end" stays representable. */
+    size_t avail = lo + (size - 1) == UINTPTR_MAX ? size - 1 : size;
+
+    /* Offsets from lo, computed modulo 2^N: the alignments divide 2^N. */
+    size_t desc_off = (size_t)((_Alignof(region_t) - (lo & (_Alignof(region_t) - 1))) & (_Alignof(region_t) - 1));
+    size_t after_desc = desc_off + sizeof(region_t);
+    size_t first_off = after_desc + (size_t)((EA_GRANULE - ((lo + after_desc + EA_WORD) & (EA_GRANULE - 1))) &
+                                             (EA_GRANULE - 1));
+    if (first_off > avail || avail - first_off < tail_reserve ||
+        avail - first_off - tail_reserve < min_block) {
+        return false;
+    }
+    size_t blocks = (avail - first_off - tail_reserve) & ~(EA_GRANULE - 1);
+    if (blocks < min_block) {
+        return false;
+    }
+    out->next = NULL;
+    out->first = lo + first_off;
+    out->end = out->first + blocks;
+    *where = (region_t *)(lo + desc_off);
+    return true;
+}
+
+bool region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t tail_reserve)
+{
+    for (const region_t *r = list; r != NULL; r = r->next) {
+        if (lo < r->end + tail_reserve && (uintptr_t)r <= last) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void region_insert(region_t **list, region_t *where, const region_t *layout)
+{
+    region_t **link = list;
+    while (*link != NULL && (uintptr_t)*link < (uintptr_t)where) {
+        link = &(*link)->next;
+    }
+    *where = *layout;
+    where->next = *link;
+    *link = where;
+}
+
+size_t heap_used(const ea_heap_common_t *c)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    size_t used = c->used;
+    ea_cs_exit(cs);
+    return used;
+}
+
+size_t heap_free_bytes(const ea_heap_common_t *c)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    size_t free_bytes = c->capacity - c->used;
+    ea_cs_exit(cs);
+    return free_bytes;
+}
+
+int visit_blocks(const region_t *list, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
+                 void *ctx)
+{
+    uintptr_t floor = 0;
+    for (const region_t *r = list; r != NULL; r = r->next) {
+        uintptr_t at = (uintptr_t)r;
+        if (at < floor || (at & (_Alignof(region_t) - 1)) != 0 || r->first < at + sizeof(region_t) ||
+            ((r->first + EA_WORD) & (EA_GRANULE - 1)) != 0 || r->end < r->first ||
+            ((r->end - r->first) & (EA_GRANULE - 1)) != 0) {
+            return EA_EREGION;
+        }
+        for (at = r->first; at < r->end;) {
+            size_t header = *(const size_t *)at;
+            size_t size = header & ~flags;
+            if (size < min_block || (size & (EA_GRANULE - 1)) != 0 || size > r->end - at) {
+                return EA_EBLOCK;
+            }
+            int rc = fn(ctx, at, size, header);
+            if (rc != 0) {
+                return rc;
+            }
+            at += size;
+        }
+        if (end_marker) {
+            int rc = fn(ctx, at, 0, *(const size_t *)at);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+        floor = r->end;
+    }
+    return 0;
+}
+
+bool region_holds(const region_t *list, uintptr_t addr, size_t min_block)
+{
+    for (const region_t *r = list; r != NULL; r = r->next) {
+        if (addr >= r->first && addr < r->end && r->end - addr >= min_block &&
+            ((addr + EA_WORD) & (EA_GRANULE - 1)) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef struct {
+    ea_walk_fn fn;
+    void *ctx;
+} walk_state_t;
+
+static int walk_block(void *ctx, uintptr_t at, size_t size, size_t header)
+{
+    walk_state_t *st = ctx;
+    if (size != 0) { /* not an end marker */
+        st->fn(st->ctx, (void *)at, size, (header & EA_HEADER_USED) != 0);
+    }
+    return 0;
+}
+
+void heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_walk_fn fn,
+               void *ctx)
+{
+    walk_state_t st = {fn, ctx};
+    ea_cs_state_t cs = ea_cs_enter();
+    (void)visit_blocks(c->regions, flags, min_block, end_marker, walk_block, &st);
+    ea_cs_exit(cs);
+}
+
+static int count_block(void *ctx, uintptr_t at, size_t size, size_t header)
+{
+    ea_stats_t *out = ctx;
+    (void)at;
+    if (size == 0) {
+        return 0; /* an end marker */
+    }
+    if ((header & EA_HEADER_USED) != 0) {
+        out->used_blocks++;
+    } else {
+        out->free_blocks++;
+        if (size - EA_WORD > out->largest_free) {
+            out->largest_free = size - EA_WORD;
+        }
+    }
+    return 0;
+}
+
+void heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_stats_t *out)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    out->capacity = c->capacity;
+    out->used = c->used;
+    out->free = c->capacity - c->used;
+#if EA_STATS
+    out->peak_used = c->peak_used;
+    out->alloc_count = c->alloc_count;
+    out->free_count = c->free_count;
+    out->failed_count = c->failed_count;
+#else
+    out->peak_used = 0;
+    out->alloc_count = 0;
+    out->free_count = 0;
+    out->failed_count = 0;
+#endif
+    out->largest_free = 0;
+    out->used_blocks = 0;
+    out->free_blocks = 0;
+    (void)visit_blocks(c->regions, flags, min_block, end_marker, count_block, out);
+    ea_cs_exit(cs);
+}

@@ -1,0 +1,465 @@
+/*
+ * ealloc tlsf: two-level segregated fit, O(1) alloc and free.
+ *
+ * Every free block is in the list of its size class (class_of in
+ * tlsf_internal.h); a bit per list and a bit per first level say which lists
+ * hold blocks. alloc computes the class of the request, looks at up to
+ * EA_TLSF_SEARCH_DEPTH blocks of that class for one that is large enough
+ * (blocks of the request's own class may be smaller than it), and otherwise
+ * takes the head of the smallest non-empty class above — two bit scans. The
+ * block is split exactly: the rest, if it can stand alone, goes back to its
+ * own list. free merges the block with its physical neighbours (the one after
+ * through its header, the one before through the footer PREV_FREE announces)
+ * and puts the result in its list. No path loops over free blocks except the
+ * bounded look at the request's own class.
+ *
+ * The public calls take the critical section around a core that never locks;
+ * misuse is found before anything changes, and ea_panic is called only after
+ * the section is left. Copies (calloc's zeroing, a moved realloc) run outside
+ * the section. Layout and invariants: tlsf_internal.h and docs/tlsf.md.
+ */
+#include <string.h>
+
+#include "ealloc/critical_section.h"
+#include "tlsf_internal.h"
+
+#define NO_FAULT ((ea_fault_t)0)
+
+/* One short string for every panic: the fault code says what went wrong; flash is scarce. */
+#define PANIC_DETAIL "ealloc tlsf"
+
+#define SL_MASK (EA_TLSF_SL_COUNT - 1)
+
+static void list_insert(ea_tlsf_t *h, block_t *b, size_t size)
+{
+    unsigned cls = class_of(size);
+    block_t *head = h->heads[cls];
+    b->next_free = head;
+    b->prev_free = NULL;
+    if (head != NULL) {
+        head->prev_free = b;
+    }
+    h->heads[cls] = b;
+    h->sl_bitmap[cls >> EA_TLSF_SL_LOG2] |= (ea_tlsf_slmap_t)(1u << (cls & SL_MASK));
+    h->fl_bitmap |= (size_t)1 << (cls >> EA_TLSF_SL_LOG2);
+}
+
+static void list_remove(ea_tlsf_t *h, block_t *b, unsigned cls)
+{
+    block_t *next = b->next_free;
+    block_t *prev = b->prev_free;
+    if (next != NULL) {
+        next->prev_free = prev;
+    }
+    if (prev != NULL) {
+        prev->next_free = next;
+        return;
+    }
+    h->heads[cls] = next;
+    if (next == NULL) {
+        unsigned fl = cls >> EA_TLSF_SL_LOG2;
+        h->sl_bitmap[fl] &= (ea_tlsf_slmap_t) ~(1u << (cls & SL_MASK));
+        if (h->sl_bitmap[fl] == 0) {
+            h->fl_bitmap &= ~((size_t)1 << fl);
+        }
+    }
+}
+
+/* [b, b + size) becomes a free block; the block before it is in use, the one after it too. */
+static void make_free(ea_tlsf_t *h, block_t *b, size_t size)
+{
+    block_t *after = block_after(b, size);
+    b->header = size;
+    *footer_before(after) = b;
+    after->header |= TLSF_PREV_FREE;
+    list_insert(h, b, size);
+}
+
+/*
+ * [b, b + size) is given back: merge it with a free block after it and with
+ * a free block before it (b's header must carry the right PREV_FREE), then
+ * file the result.
+ */
+static void release(ea_tlsf_t *h, block_t *b, size_t size)
+{
+    block_t *next = block_after(b, size);
+    if ((next->header & TLSF_USED) == 0) {
+        size_t n = block_bytes(next);
+        list_remove(h, next, class_of(n));
+        size += n;
+    }
+    if ((b->header & TLSF_PREV_FREE) != 0) {
+        block_t *prev = *footer_before(b);
+        size_t n = block_bytes(prev);
+        list_remove(h, prev, class_of(n));
+        size += n;
+        b = prev;
+    }
+    make_free(h, b, size);
+}
+
+/*
+ * Find a free block of at least need bytes and take it out of its list: up
+ * to EA_TLSF_SEARCH_DEPTH blocks of need's own class, then the head of the
+ * smallest non-empty class above it. NULL when there is none.
+ */
+static block_t *find_block(ea_tlsf_t *h, size_t need)
+{
+    unsigned cls = class_of(need);
+    block_t *b = h->heads[cls];
+    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH) && b != NULL; i++, b = b->next_free) {
+        if (block_bytes(b) >= need) {
+            list_remove(h, b, cls);
+            return b;
+        }
+    }
+    unsigned fl = cls >> EA_TLSF_SL_LOG2;
+    size_t sl_map = h->sl_bitmap[fl] & (~(size_t)1 << (cls & SL_MASK));
+    if (sl_map == 0) {
+        size_t fl_map = h->fl_bitmap & (~(size_t)1 << fl);
+        if (fl_map == 0) {
+            return NULL;
+        }
+        fl = ffs_size(fl_map);
+        sl_map = h->sl_bitmap[fl];
+    }
+    cls = (fl << EA_TLSF_SL_LOG2) + ffs_size(sl_map);
+    b = h->heads[cls];
+    list_remove(h, b, cls);
+    return b;
+}
+
+/* The free block b, out of its list, becomes an allocated block of need bytes; a big enough rest stays free. */
+static void *take(ea_tlsf_t *h, block_t *b, size_t need)
+{
+    size_t size = block_bytes(b);
+    if (size - need >= TLSF_MIN_BLOCK) {
+        make_free(h, block_after(b, need), size - need);
+        size = need;
+    } else {
+        block_after(b, size)->header &= ~TLSF_PREV_FREE;
+    }
+    b->header = size | TLSF_USED | (b->header & TLSF_PREV_FREE);
+    note_alloc(&h->common, size);
+    return payload_of(b);
+}
+
+/*
+ * A block whose payload is a multiple of align (a power of two, at least the
+ * granule). For a larger alignment the search asks for room to put a free
+ * block of padding in front, then splits it off.
+ */
+static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size)
+{
+    size_t need = block_size_for(size, TLSF_MIN_BLOCK);
+    size_t pad_room = align > EA_GRANULE ? align - EA_GRANULE + TLSF_MIN_BLOCK : 0;
+    block_t *b = NULL;
+    if (need != 0 && need <= TLSF_MAX_BLOCK && pad_room <= TLSF_MAX_BLOCK - need) {
+        b = find_block(h, need + pad_room);
+    }
+    if (b == NULL) {
+        note_failed(&h->common);
+        return NULL;
+    }
+    uintptr_t payload = (uintptr_t)payload_of(b);
+    if ((payload & (align - 1)) != 0) {
+        size_t gap = (size_t)(((payload + TLSF_MIN_BLOCK + align - 1) & ~(uintptr_t)(align - 1)) - payload);
+        block_t *aligned = block_after(b, gap);
+        aligned->header = block_bytes(b) - gap;
+        make_free(h, b, gap);
+        b = aligned;
+    }
+    return take(h, b, need);
+}
+
+/* Give the tail of the allocated block b beyond need bytes back, when it can stand as a block. */
+static void shrink_to(ea_tlsf_t *h, block_t *b, size_t need)
+{
+    size_t have = block_bytes(b);
+    if (have - need < TLSF_MIN_BLOCK) {
+        return;
+    }
+    block_t *rest = block_after(b, need);
+    b->header -= have - need;
+    h->common.used -= have - need;
+    rest->header = 0; /* its previous block, b, is in use */
+    release(h, rest, have - need);
+}
+
+/* Resize the allocated block b to need bytes where it is: shrink, or grow into a free block after it. */
+static bool resize_in_place(ea_tlsf_t *h, block_t *b, size_t need)
+{
+    size_t have = block_bytes(b);
+    if (need > have) {
+        block_t *next = block_after(b, have);
+        size_t n = block_bytes(next);
+        if ((next->header & TLSF_USED) != 0 || n < need - have) {
+            return false;
+        }
+        list_remove(h, next, class_of(n));
+        b->header += n;
+        block_after(b, have + n)->header &= ~TLSF_PREV_FREE;
+        note_used(&h->common, n);
+    }
+    shrink_to(h, b, need);
+    return true;
+}
+
+/*
+ * Claim the free block before b, b itself and a free block after b as one
+ * allocated block, when together they hold need bytes and the new payload is
+ * on align. The caller moves the data down and then trims the block. NULL
+ * when that is not possible.
+ */
+static block_t *claim_backward(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
+{
+    if ((b->header & TLSF_PREV_FREE) == 0) {
+        return NULL;
+    }
+    block_t *prev = *footer_before(b);
+    size_t have = block_bytes(b);
+    size_t p = block_bytes(prev);
+    block_t *next = block_after(b, have);
+    size_t n = (next->header & TLSF_USED) != 0 ? 0 : block_bytes(next);
+    if (((uintptr_t)payload_of(prev) & (align - 1)) != 0 || p + have + n < need) {
+        return NULL;
+    }
+    list_remove(h, prev, class_of(p));
+    if (n != 0) {
+        list_remove(h, next, class_of(n));
+    }
+    prev->header = (p + have + n) | TLSF_USED;
+    block_after(prev, p + have + n)->header &= ~TLSF_PREV_FREE;
+    h->common.used += p + n; /* the peak is noted once the block is trimmed */
+    return prev;
+}
+
+/* The cheap checks on a pointer handed back by the caller. */
+static ea_fault_t check_owned(const void *p)
+{
+    if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
+        return EA_FAULT_FOREIGN_POINTER;
+    }
+    return (block_of(p)->header & TLSF_USED) != 0 ? NO_FAULT : EA_FAULT_DOUBLE_FREE;
+}
+
+static ea_fault_t free_core(ea_tlsf_t *h, void *p)
+{
+    ea_fault_t fault = check_owned(p);
+    if (fault == NO_FAULT) {
+        block_t *b = block_of(p);
+        size_t size = block_bytes(b);
+        b->header &= ~TLSF_USED; /* stays clear even if b vanishes into the block before it */
+        note_free(&h->common, size);
+        release(h, b, size);
+    }
+    return fault;
+}
+
+/* One region of at most the largest block plus overhead: descriptor, one free block, end marker. */
+static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
+{
+    region_t layout;
+    region_t *where;
+    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, &layout, &where) ||
+        region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), TLSF_TAIL)) {
+        return false;
+    }
+    region_insert(&h->common.regions, where, &layout);
+    size_t bytes = layout.end - layout.first;
+    h->common.capacity += bytes;
+    block_at(layout.end)->header = TLSF_USED; /* the end marker: size 0, never free */
+    make_free(h, block_at(layout.first), bytes);
+    return true;
+}
+
+/*
+ * A region larger than the largest block is taken as several regions, the
+ * first of them as large as a block can be. The whole range is checked first,
+ * so a refused region changes nothing.
+ */
+static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
+{
+    uintptr_t at = (uintptr_t)start;
+    region_t layout;
+    region_t *where;
+    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, &layout, &where) ||
+        region_overlaps(h->common.regions, at, at + (size - 1), TLSF_TAIL)) {
+        return EA_FAULT_BAD_REGION;
+    }
+    /* Room for the largest block, the descriptor, the end marker and alignment slack. */
+    const size_t piece = TLSF_MAX_BLOCK + sizeof(region_t) + TLSF_TAIL + 2 * EA_GRANULE;
+    while (size > piece) {
+        (void)add_one_region(h, (void *)at, piece);
+        at += piece;
+        size -= piece;
+    }
+    (void)add_one_region(h, (void *)at, size); /* a rest too small for a block is trimmed */
+    return NO_FAULT;
+}
+
+void ea_tlsf_init(ea_tlsf_t *h, void *start, size_t size)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = h->common.regions != NULL ? EA_FAULT_DOUBLE_INIT : add_region_core(h, start, size);
+    ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+}
+
+bool ea_tlsf_add_region(ea_tlsf_t *h, void *start, size_t size)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    bool initialised = h->common.regions != NULL;
+    bool added = initialised && add_region_core(h, start, size) == NO_FAULT;
+    ea_cs_exit(cs);
+    if (!initialised) {
+        ea_panic(EA_FAULT_NOT_INIT, PANIC_DETAIL);
+    }
+    return added;
+}
+
+void *ea_tlsf_alloc_aligned(ea_tlsf_t *h, size_t align, size_t size)
+{
+    if (!is_pow2(align)) {
+        return NULL;
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size);
+    ea_cs_exit(cs);
+    if (p == NULL) {
+        ea_oom_hook(h, size, align);
+    }
+    return p;
+}
+
+void *ea_tlsf_alloc(ea_tlsf_t *h, size_t size)
+{
+    return ea_tlsf_alloc_aligned(h, EA_ALIGN, size);
+}
+
+void *ea_tlsf_calloc(ea_tlsf_t *h, size_t n, size_t size)
+{
+    size_t bytes;
+    if (!mul_checked(n, size, &bytes)) {
+        return NULL;
+    }
+    /* Zeroed outside the critical section: the block is already ours. */
+    void *p = ea_tlsf_alloc(h, bytes);
+    return p != NULL ? memset(p, 0, bytes) : NULL;
+}
+
+void ea_tlsf_free(ea_tlsf_t *h, void *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = free_core(h, p);
+    ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+}
+
+void *ea_tlsf_realloc_aligned(ea_tlsf_t *h, void *p, size_t align, size_t size)
+{
+    if (!is_pow2(align)) {
+        return NULL;
+    }
+    if (p == NULL) {
+        return ea_tlsf_alloc_aligned(h, align, size);
+    }
+    if (size == 0) {
+        ea_tlsf_free(h, p);
+        return NULL;
+    }
+    size_t need = block_size_for(size, TLSF_MIN_BLOCK);
+    if (need > TLSF_MAX_BLOCK) {
+        need = 0; /* cannot be satisfied: neither in place nor anywhere else */
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = check_owned(p);
+    block_t *b = block_of(p);
+    size_t old = fault == NO_FAULT ? block_bytes(b) - EA_WORD : 0;
+    block_t *moved = NULL;
+    bool in_place = false;
+    /* A block not on the requested alignment is moved, never resized in place. */
+    if (fault == NO_FAULT && need != 0 && ((uintptr_t)p & (align - 1)) == 0) {
+        in_place = resize_in_place(h, b, need);
+        moved = in_place ? NULL : claim_backward(h, b, need, align < EA_GRANULE ? EA_GRANULE : align);
+    }
+    ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+    if (in_place) {
+        return p;
+    }
+    if (moved != NULL) {
+        /* The data moves down into the claimed block outside the section, then its tail goes back. */
+        memmove(payload_of(moved), p, old < size ? old : size);
+        cs = ea_cs_enter();
+        shrink_to(h, moved, need);
+        note_used(&h->common, 0);
+        ea_cs_exit(cs);
+        return payload_of(moved);
+    }
+    void *q = ea_tlsf_alloc_aligned(h, align, size);
+    if (q != NULL) {
+        memcpy(q, p, old < size ? old : size);
+        ea_tlsf_free(h, p);
+    }
+    return q;
+}
+
+void *ea_tlsf_realloc(ea_tlsf_t *h, void *p, size_t size)
+{
+    return ea_tlsf_realloc_aligned(h, p, EA_ALIGN, size);
+}
+
+size_t ea_tlsf_usable_size(ea_tlsf_t *h, const void *p)
+{
+    (void)h;
+    if (p == NULL) {
+        return 0;
+    }
+    ea_fault_t fault = check_owned(p);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
+    return block_bytes(block_of(p)) - EA_WORD;
+}
+
+size_t ea_tlsf_used(ea_tlsf_t *h)
+{
+    return heap_used(&h->common);
+}
+
+size_t ea_tlsf_free_bytes(ea_tlsf_t *h)
+{
+    return heap_free_bytes(&h->common);
+}
+
+static void *ops_alloc(void *h, size_t align, size_t size)
+{
+    return ea_tlsf_alloc_aligned(h, align != 0 ? align : EA_ALIGN, size);
+}
+
+static void *ops_realloc(void *h, void *p, size_t align, size_t size)
+{
+    return ea_tlsf_realloc_aligned(h, p, align != 0 ? align : EA_ALIGN, size);
+}
+
+static void ops_free(void *h, void *p)
+{
+    ea_tlsf_free(h, p);
+}
+
+ea_allocator_t ea_tlsf_allocator(ea_tlsf_t *h)
+{
+    static const ea_allocator_ops_t ops = {ops_alloc, ops_realloc, ops_free};
+    ea_allocator_t a = {h, &ops};
+    return a;
+}

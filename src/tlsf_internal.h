@@ -1,0 +1,102 @@
+/*
+ * Internal: the tlsf block layout and size mapping, shared by tlsf.c,
+ * tlsf_inspect.c and the tests that damage a heap on purpose.
+ *
+ *   allocated block                      free block
+ *   +---------------------------+ <-b    +---------------------------+ <-b
+ *   | size | PREV_FREE | USED=1 |        | size | PREV_FREE=0 | 0    |
+ *   +---------------------------+        +---------------------------+
+ *   | caller's bytes            |        | next free (same class)    |
+ *   |                           |        | prev free (same class)    |
+ *   |                           |        | ...                       |
+ *   |                           |        | footer: b (its own start) |
+ *   +---------------------------+        +---------------------------+
+ *
+ * One word of header; the link to the physically previous block exists only
+ * while that block is free, as its footer (the word just below a header),
+ * announced by PREV_FREE. Each region ends in a marker header (size 0, USED)
+ * so the last block's neighbour can always be read.
+ */
+#ifndef EALLOC_TLSF_INTERNAL_H
+#define EALLOC_TLSF_INTERNAL_H
+
+#include "bitscan.h"
+#include "ealloc/tlsf.h"
+#include "heap_common.h"
+
+typedef struct ea_tlsf_block {
+    size_t header;                  /* footprint | TLSF_PREV_FREE | TLSF_USED */
+    struct ea_tlsf_block *next_free; /* free blocks only */
+    struct ea_tlsf_block *prev_free; /* free blocks only */
+} block_t;
+
+#define TLSF_USED EA_HEADER_USED
+#define TLSF_PREV_FREE ((size_t)2)
+#define TLSF_FLAGS (TLSF_USED | TLSF_PREV_FREE)
+
+/* Header, two links and the footer, on the granule. */
+#define TLSF_MIN_BLOCK ((4 * EA_WORD + EA_GRANULE - 1) & ~(EA_GRANULE - 1))
+
+/* The largest block: the last granule multiple below 2^EA_TLSF_MAX_BLOCK_LOG2. */
+#define TLSF_MAX_BLOCK (((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2)) - EA_GRANULE)
+
+/* Bytes after a region's last block: the end marker's header. */
+#define TLSF_TAIL EA_WORD
+
+#define TLSF_CLASSES (EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT)
+
+static inline size_t block_bytes(const block_t *b)
+{
+    return b->header & ~TLSF_FLAGS;
+}
+
+static inline block_t *block_at(uintptr_t addr)
+{
+    return (block_t *)addr;
+}
+
+static inline block_t *block_after(const block_t *b, size_t size)
+{
+    return block_at((uintptr_t)b + size);
+}
+
+static inline void *payload_of(block_t *b)
+{
+    return (unsigned char *)b + EA_WORD;
+}
+
+static inline block_t *block_of(const void *payload)
+{
+    return block_at((uintptr_t)payload - EA_WORD);
+}
+
+/* The footer of the free block that ends where b starts. */
+static inline block_t **footer_before(const block_t *b)
+{
+    return (block_t **)((uintptr_t)b - EA_WORD);
+}
+
+/*
+ * The class of a block of size bytes, as one flat index: first level
+ * index * SL_COUNT + second level index. Sizes below 2^(SMALL_LOG2 + 1) are
+ * in linear classes one granule apart; above, each power of two [2^f, 2^(f+1))
+ * is cut into SL_COUNT classes. One bit scan, no branch.
+ */
+static inline unsigned class_of(size_t size)
+{
+    unsigned f = fls_size(size | ((size_t)1 << EA_TLSF_SMALL_LOG2));
+    return ((f - EA_TLSF_SMALL_LOG2) << EA_TLSF_SL_LOG2) + (unsigned)(size >> (f - EA_TLSF_SL_LOG2));
+}
+
+/* The smallest block size of a class (the inverse of class_of at class starts). */
+static inline size_t class_min_size(unsigned cls)
+{
+    unsigned fl = cls >> EA_TLSF_SL_LOG2;
+    size_t sl = cls & (EA_TLSF_SL_COUNT - 1);
+    if (fl == 0) {
+        return sl << EA_GRANULE_LOG2;
+    }
+    return (EA_TLSF_SL_COUNT + sl) << (fl - 1 + EA_GRANULE_LOG2);
+}
+
+#endif /* EALLOC_TLSF_INTERNAL_H */
