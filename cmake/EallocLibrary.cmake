@@ -8,25 +8,26 @@
 set(EALLOC_WARNING_FLAGS -Wall -Wextra -Wconversion -Wsign-conversion -Wcast-align -Wshadow -Wpedantic
     -Wstrict-prototypes -Wmissing-prototypes)
 
-file(GLOB EALLOC_CORE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/../src/*.c)
-list(FILTER EALLOC_CORE_SOURCES EXCLUDE REGEX "/panic(_hosted)?\\.c$")
-
+# Usable from any project that includes this file (the firmware build in
+# targets/ does): every path is relative to this file, not to the project.
 function(ealloc_add_library name port_dir)
-    set(sources ${EALLOC_CORE_SOURCES})
+    get_filename_component(root ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.. ABSOLUTE)
+    file(GLOB sources CONFIGURE_DEPENDS ${root}/src/*.c)
+    list(FILTER sources EXCLUDE REGEX "/panic(_hosted)?\\.c$")
     if(EALLOC_HOSTED_PANIC)
-        list(APPEND sources ${PROJECT_SOURCE_DIR}/src/panic_hosted.c)
+        list(APPEND sources ${root}/src/panic_hosted.c)
     else()
-        list(APPEND sources ${PROJECT_SOURCE_DIR}/src/panic.c)
+        list(APPEND sources ${root}/src/panic.c)
     endif()
     if(EXISTS ${port_dir}/ea_port.c)
         list(APPEND sources ${port_dir}/ea_port.c)
     endif()
     add_library(${name} STATIC ${sources})
     target_include_directories(${name} PUBLIC
-        $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+        $<BUILD_INTERFACE:${root}/include>
         $<BUILD_INTERFACE:${port_dir}>
         $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+    target_include_directories(${name} PRIVATE ${root}/src)
     target_compile_options(${name} PRIVATE ${EALLOC_WARNING_FLAGS})
     if(EALLOC_WARNINGS_AS_ERRORS)
         target_compile_options(${name} PRIVATE -Werror)

@@ -3,8 +3,8 @@
 
 #include "ealloc/critical_section.h"
 
-bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, region_t *out,
-                   region_t **where)
+bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, size_t max_bytes,
+                   region_t *out, region_t **where)
 {
     uintptr_t lo = (uintptr_t)start;
     if (start == NULL || size == 0 || size - 1 > UINTPTR_MAX - lo) {
@@ -24,6 +24,9 @@ bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_blo
         return false;
     }
     size_t blocks = (avail - first_off - tail_reserve) & ~(EA_GRANULE - 1);
+    if (blocks > max_bytes) {
+        blocks = max_bytes;
+    }
     if (blocks < min_block) {
         return false;
     }

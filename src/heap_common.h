@@ -74,12 +74,12 @@ typedef struct ea_region {
 /*
  * Lay out the region [start, start + size): the descriptor at its aligned
  * start, then blocks from a header position to an end on the granule, keeping
- * tail_reserve bytes free after the blocks (a back-end's end marker). Writes
- * nothing. false for NULL, a wrapping range, or too little room for one block
- * of min_block bytes.
+ * tail_reserve bytes free after the blocks (a back-end's end marker), and at
+ * most max_bytes of blocks. Writes nothing. false for NULL, a wrapping range,
+ * or too little room for one block of min_block bytes.
  */
-bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, region_t *out,
-                   region_t **where);
+bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, size_t max_bytes,
+                   region_t *out, region_t **where);
 
 /* Whether the bytes lo..last (inclusive) overlap any region in the list: its descriptor, blocks and tail_reserve. */
 bool region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t tail_reserve);

@@ -159,7 +159,7 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
 {
     region_t layout;
     region_t *where;
-    if (!region_layout(start, size, 0, LLFF_MIN_BLOCK, &layout, &where) ||
+    if (!region_layout(start, size, 0, LLFF_MIN_BLOCK, SIZE_MAX, &layout, &where) ||
         region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), 0)) {
         return EA_FAULT_BAD_REGION;
     }

@@ -261,7 +261,7 @@ static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
 {
     region_t layout;
     region_t *where;
-    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, &layout, &where) ||
+    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, TLSF_MAX_BLOCK, &layout, &where) ||
         region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), TLSF_TAIL)) {
         return false;
     }
@@ -283,7 +283,7 @@ static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
     uintptr_t at = (uintptr_t)start;
     region_t layout;
     region_t *where;
-    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, &layout, &where) ||
+    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, TLSF_MAX_BLOCK, &layout, &where) ||
         region_overlaps(h->common.regions, at, at + (size - 1), TLSF_TAIL)) {
         return EA_FAULT_BAD_REGION;
     }

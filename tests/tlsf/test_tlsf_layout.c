@@ -1,0 +1,372 @@
+/*
+ * tlsf's own tests: the size-class mapping, the block layout, the shapes
+ * that make each operation do its most work, and check() against heaps
+ * damaged on purpose, one invariant at a time.
+ */
+#include <string.h>
+
+#include "test_support.h"
+#include "tlsf_internal.h"
+
+static ea_tlsf_t *tlsf(void)
+{
+    return heap;
+}
+
+/* ---- mapping -------------------------------------------------------------------- */
+
+static void assert_class_brackets(size_t size)
+{
+    unsigned cls = class_of(size);
+    if (cls >= TLSF_CLASSES) {
+        fail_msg("size %zu maps to class %u of %u", size, cls, (unsigned)TLSF_CLASSES);
+    }
+    if (class_min_size(cls) > size || (cls + 1 < TLSF_CLASSES && class_min_size(cls + 1) <= size)) {
+        fail_msg("size %zu: class %u spans [%zu, %zu)", size, cls, class_min_size(cls), class_min_size(cls + 1));
+    }
+}
+
+static void every_block_size_maps_into_its_class(void **state)
+{
+    (void)state;
+    /* On 32-bit targets every size up to the largest block; on 64-bit every
+     * size up to 2^24 and a sample above (a stride that hits every class). */
+    size_t dense_limit = TLSF_MAX_BLOCK < ((size_t)1 << 24) ? TLSF_MAX_BLOCK : ((size_t)1 << 24);
+    unsigned last = 0;
+    for (size_t size = EA_GRANULE; size <= dense_limit; size += EA_GRANULE) {
+        assert_class_brackets(size);
+        unsigned cls = class_of(size);
+        if (cls < last) {
+            fail_msg("mapping not monotonic at %zu", size);
+        }
+        last = cls;
+    }
+    for (size_t size = dense_limit; size <= TLSF_MAX_BLOCK && size >= dense_limit; size += size / 61 + EA_GRANULE) {
+        assert_class_brackets(size & ~(EA_GRANULE - 1));
+    }
+    assert_class_brackets(TLSF_MAX_BLOCK);
+    assert_int_equal(class_of(TLSF_MAX_BLOCK), TLSF_CLASSES - 1);
+}
+
+static void every_class_boundary_round_trips(void **state)
+{
+    (void)state;
+    for (unsigned cls = class_of(TLSF_MIN_BLOCK); cls < TLSF_CLASSES; cls++) {
+        size_t start = class_min_size(cls);
+        assert_int_equal(class_of(start), cls);
+        assert_int_equal(class_of(start - EA_GRANULE), cls - 1);
+        assert_int_equal(start % EA_GRANULE, 0);
+    }
+}
+
+static void small_classes_are_one_granule_apart(void **state)
+{
+    (void)state;
+    for (size_t size = 0; size < ((size_t)2 << EA_TLSF_SMALL_LOG2); size += EA_GRANULE) {
+        assert_int_equal(class_of(size), size / EA_GRANULE);
+    }
+}
+
+static void control_block_is_bitmaps_and_heads(void **state)
+{
+    (void)state;
+    size_t control = sizeof(ea_tlsf_t) - sizeof(ea_heap_common_t);
+    size_t parts = sizeof(size_t) + EA_TLSF_FL_COUNT * sizeof(ea_tlsf_slmap_t) + TLSF_CLASSES * sizeof(void *);
+    print_message("tlsf control block: %zu bytes (%u first-level x %u second-level classes, %zu-byte pointers)\n",
+                  control, (unsigned)EA_TLSF_FL_COUNT, (unsigned)EA_TLSF_SL_COUNT, sizeof(void *));
+    /* Nothing but the two bitmaps and the list heads, and alignment padding. */
+    assert_true(control >= parts);
+    assert_true(control < parts + sizeof(void *));
+}
+
+/* ---- layout and operations --------------------------------------------------------- */
+
+static void starts_on_a_two_kib_region(void **state)
+{
+    (void)state;
+    backend.init(heap, arena, 2048);
+    ea_stats_t st;
+    backend.stats(heap, &st);
+    assert_true(st.capacity >= 2048 - 64);
+    void *a = ea_tlsf_alloc(tlsf(), 1000);
+    void *b = ea_tlsf_alloc(tlsf(), 800);
+    assert_non_null(a);
+    assert_non_null(b);
+    ea_tlsf_free(tlsf(), a);
+    ea_tlsf_free(tlsf(), b);
+}
+
+static void one_word_header_exact_split(void **state)
+{
+    (void)state;
+    unsigned char *a = ea_tlsf_alloc(tlsf(), 1);
+    unsigned char *b = ea_tlsf_alloc(tlsf(), 100);
+    assert_int_equal(b - a, TLSF_MIN_BLOCK);
+    assert_int_equal(block_bytes(block_of(b)), (100 + EA_WORD + EA_GRANULE - 1) & ~(EA_GRANULE - 1));
+    assert_int_equal(block_of(b)->header & TLSF_FLAGS, TLSF_USED);
+    ea_tlsf_free(tlsf(), a);
+    /* b's header now announces a free block before it, whose footer points at it. */
+    assert_int_equal(block_of(b)->header & TLSF_PREV_FREE, TLSF_PREV_FREE);
+    assert_ptr_equal(*footer_before(block_of(b)), block_of(a));
+    ea_tlsf_free(tlsf(), b);
+}
+
+static void tiny_request_against_one_huge_block(void **state)
+{
+    (void)state;
+    /* The deepest bitmap search: the only free block is in the top class. */
+    ea_stats_t st;
+    backend.stats(heap, &st);
+    void *p = ea_tlsf_alloc(tlsf(), 1);
+    assert_non_null(p);
+    ea_stats_t after;
+    backend.stats(heap, &after);
+    assert_int_equal(after.free_blocks, 1);
+    assert_int_equal(after.used, TLSF_MIN_BLOCK);
+    assert_int_equal(after.largest_free, st.largest_free - TLSF_MIN_BLOCK);
+    ea_tlsf_free(tlsf(), p);
+}
+
+static void free_with_both_neighbours_free(void **state)
+{
+    (void)state;
+    void *a = ea_tlsf_alloc(tlsf(), 200);
+    void *b = ea_tlsf_alloc(tlsf(), 300);
+    void *c = ea_tlsf_alloc(tlsf(), 400);
+    void *wall = ea_tlsf_alloc(tlsf(), 10);
+    ea_tlsf_free(tlsf(), a);
+    ea_tlsf_free(tlsf(), c);
+    ea_stats_t st;
+    backend.stats(heap, &st);
+    assert_int_equal(st.free_blocks, 3);
+    ea_tlsf_free(tlsf(), b); /* merges with both */
+    backend.stats(heap, &st);
+    assert_int_equal(st.free_blocks, 2);
+    assert_true(st.largest_free >= 900);
+    ea_tlsf_free(tlsf(), wall);
+}
+
+static void own_class_is_searched_before_rounding_up(void **state)
+{
+    (void)state;
+    /* Two free blocks of one class, the smaller at the list's head: a request
+     * larger than the head but within the class is served from the class, not
+     * from the big block above. */
+    size_t big = class_min_size(class_of(2048)) + 4 * EA_GRANULE;
+    size_t small = class_min_size(class_of(2048)) + EA_GRANULE;
+    assert_int_equal(class_of(big), class_of(small));
+    void *x = ea_tlsf_alloc(tlsf(), big - EA_WORD);
+    void *w1 = ea_tlsf_alloc(tlsf(), 8);
+    void *y = ea_tlsf_alloc(tlsf(), small - EA_WORD);
+    void *w2 = ea_tlsf_alloc(tlsf(), 8);
+    ea_tlsf_free(tlsf(), x);
+    ea_tlsf_free(tlsf(), y); /* y is now the head of the class list */
+    void *z = ea_tlsf_alloc(tlsf(), big - EA_WORD);
+#if EA_TLSF_SEARCH_DEPTH >= 2
+    assert_ptr_equal(z, x); /* the second block of the class */
+#else
+    assert_ptr_not_equal(z, x); /* only the head is looked at: rounded up to a larger class */
+#endif
+    ea_tlsf_free(tlsf(), z);
+    ea_tlsf_free(tlsf(), w1);
+    ea_tlsf_free(tlsf(), w2);
+}
+
+static void realloc_grows_into_the_free_block_before(void **state)
+{
+    (void)state;
+    void *a = ea_tlsf_alloc(tlsf(), 400);
+    unsigned char *b = ea_tlsf_alloc(tlsf(), 100);
+    void *wall = ea_tlsf_alloc(tlsf(), 10);
+    fill_pattern(b, 100, 21);
+    ea_tlsf_free(tlsf(), a);
+    size_t used = ea_tlsf_used(tlsf());
+    ea_stats_t before;
+    backend.stats(heap, &before);
+    unsigned char *q = ea_tlsf_realloc(tlsf(), b, 300);
+    assert_ptr_equal(q, a); /* moved down into the free block before it */
+    assert_pattern(q, 100, 21);
+    assert_int_equal(ea_tlsf_used(tlsf()), used - block_bytes(block_of(b)) + block_bytes(block_of(q)));
+    assert_int_equal(backend.check(heap), EA_OK);
+#if EA_STATS
+    /* The whole run claimed while the data moved is not recorded as a peak. */
+    ea_stats_t after;
+    backend.stats(heap, &after);
+    assert_int_equal(after.peak_used, before.peak_used > after.used ? before.peak_used : after.used);
+#endif
+    ea_tlsf_free(tlsf(), q);
+    ea_tlsf_free(tlsf(), wall);
+}
+
+/* ---- check() against damage ---------------------------------------------------------- */
+
+static void make_abc(block_t **a, block_t **b, block_t **c)
+{
+    *a = block_of(ea_tlsf_alloc(tlsf(), 100));
+    *b = block_of(ea_tlsf_alloc(tlsf(), 100));
+    *c = block_of(ea_tlsf_alloc(tlsf(), 100));
+}
+
+static void check_finds_bitmap_disagreements(void **state)
+{
+    (void)state;
+    block_t *a, *b, *c;
+    make_abc(&a, &b, &c);
+    ea_tlsf_free(tlsf(), payload_of(b));
+    unsigned cls = class_of(block_bytes(b));
+    unsigned fl = cls >> EA_TLSF_SL_LOG2;
+    ea_tlsf_slmap_t saved = tlsf()->sl_bitmap[fl];
+    tlsf()->sl_bitmap[fl] = (ea_tlsf_slmap_t)(saved & ~(1u << (cls & (EA_TLSF_SL_COUNT - 1))));
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
+    tlsf()->sl_bitmap[fl] = saved;
+    tlsf()->fl_bitmap ^= (size_t)1 << 0; /* level 0 holds nothing here */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
+    tlsf()->fl_bitmap ^= (size_t)1 << 0;
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
+}
+
+static void check_finds_a_block_in_the_wrong_class(void **state)
+{
+    (void)state;
+    block_t *a, *b, *c;
+    make_abc(&a, &b, &c);
+    ea_tlsf_free(tlsf(), payload_of(b));
+    unsigned cls = class_of(block_bytes(b));
+    unsigned other = cls + 1;
+    /* Move b from its list to the next class's list, bitmaps kept consistent. */
+    tlsf()->heads[cls] = NULL;
+    tlsf()->heads[other] = b;
+    tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] &= (ea_tlsf_slmap_t) ~(1u << (cls & (EA_TLSF_SL_COUNT - 1)));
+    tlsf()->sl_bitmap[other >> EA_TLSF_SL_LOG2] |= (ea_tlsf_slmap_t)(1u << (other & (EA_TLSF_SL_COUNT - 1)));
+    tlsf()->fl_bitmap |= (size_t)1 << (other >> EA_TLSF_SL_LOG2);
+    if (tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] == 0) {
+        tlsf()->fl_bitmap &= ~((size_t)1 << (cls >> EA_TLSF_SL_LOG2));
+    }
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_ECLASS);
+}
+
+static void check_finds_broken_neighbour_links(void **state)
+{
+    (void)state;
+    block_t *a, *b, *c;
+    make_abc(&a, &b, &c);
+    ea_tlsf_free(tlsf(), payload_of(b));
+    block_t **footer = footer_before(c);
+    block_t *saved = *footer;
+    *footer = a; /* the footer names the wrong block */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_ELINK);
+    *footer = saved;
+    c->header &= ~TLSF_PREV_FREE; /* c forgets that b is free */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_ELINK);
+    c->header |= TLSF_PREV_FREE;
+    a->header |= TLSF_PREV_FREE; /* the first block claims a predecessor */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_ELINK);
+    a->header &= ~TLSF_PREV_FREE;
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
+}
+
+static void check_finds_a_missed_coalesce(void **state)
+{
+    (void)state;
+    block_t *a, *b, *c;
+    make_abc(&a, &b, &c);
+    ea_tlsf_free(tlsf(), payload_of(a));
+    /* Mark b free by hand, with footer and flags, without merging it into a. */
+    size_t size = block_bytes(b);
+    b->header = size | TLSF_PREV_FREE;
+    *footer_before(c) = b;
+    c->header |= TLSF_PREV_FREE;
+    tlsf()->common.used -= size;
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_ECOALESCE);
+}
+
+static void check_finds_list_damage(void **state)
+{
+    (void)state;
+    block_t *a, *b, *c;
+    make_abc(&a, &b, &c);
+    ea_tlsf_free(tlsf(), payload_of(b));
+    block_t *saved = b->next_free;
+    b->next_free = (block_t *)(uintptr_t)0x40; /* would crash if followed */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
+    b->next_free = b; /* a cycle */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
+    b->next_free = c; /* a used block */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
+    b->next_free = saved;
+    block_t *saved_prev = b->prev_free;
+    b->prev_free = a; /* a back link that is wrong */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
+    b->prev_free = saved_prev;
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
+}
+
+static void check_finds_a_free_block_missing_from_the_lists(void **state)
+{
+    (void)state;
+    block_t *a, *b, *c;
+    make_abc(&a, &b, &c);
+    ea_tlsf_free(tlsf(), payload_of(b));
+    unsigned cls = class_of(block_bytes(b));
+    tlsf()->heads[cls] = b->next_free; /* unlinked, still marked free */
+    if (b->next_free != NULL) {
+        b->next_free->prev_free = NULL;
+    } else {
+        tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] &= (ea_tlsf_slmap_t) ~(1u << (cls & (EA_TLSF_SL_COUNT - 1)));
+        if (tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] == 0) {
+            tlsf()->fl_bitmap &= ~((size_t)1 << (cls >> EA_TLSF_SL_LOG2));
+        }
+    }
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
+}
+
+static void check_finds_bad_sizes_markers_and_counters(void **state)
+{
+    (void)state;
+    block_t *a, *b, *c;
+    make_abc(&a, &b, &c);
+    size_t good = b->header;
+    b->header = good + EA_GRANULE / 2; /* off the granule */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EBLOCK);
+    b->header = TLSF_USED; /* size 0 */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EBLOCK);
+    b->header = good;
+    region_t *r = tlsf()->common.regions;
+    block_t *marker = block_at(r->end);
+    size_t marker_header = marker->header;
+    marker->header = marker_header & ~TLSF_USED; /* the end marker looks free */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EBLOCK);
+    marker->header = marker_header;
+    tlsf()->common.used += EA_GRANULE;
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_ECOUNT);
+    tlsf()->common.used -= EA_GRANULE;
+    uintptr_t end = r->end;
+    r->end = end - EA_WORD;
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EREGION);
+    r->end = end;
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_block_size_maps_into_its_class),
+        cmocka_unit_test(every_class_boundary_round_trips),
+        cmocka_unit_test(small_classes_are_one_granule_apart),
+        cmocka_unit_test(control_block_is_bitmaps_and_heads),
+        cmocka_unit_test_setup_teardown(starts_on_a_two_kib_region, setup_empty_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(one_word_header_exact_split, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(tiny_request_against_one_huge_block, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(free_with_both_neighbours_free, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(own_class_is_searched_before_rounding_up, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(realloc_grows_into_the_free_block_before, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(check_finds_bitmap_disagreements, setup_heap, teardown_heap),
+        cmocka_unit_test_setup(check_finds_a_block_in_the_wrong_class, setup_heap),
+        cmocka_unit_test_setup_teardown(check_finds_broken_neighbour_links, setup_heap, teardown_heap),
+        cmocka_unit_test_setup(check_finds_a_missed_coalesce, setup_heap),
+        cmocka_unit_test_setup_teardown(check_finds_list_damage, setup_heap, teardown_heap),
+        cmocka_unit_test_setup(check_finds_a_free_block_missing_from_the_lists, setup_heap),
+        cmocka_unit_test_setup_teardown(check_finds_bad_sizes_markers_and_counters, setup_heap, teardown_heap),
+    };
+    return cmocka_run_group_tests_name("tlsf layout", tests, NULL, NULL);
+}
