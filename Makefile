@@ -32,7 +32,7 @@ demo-host: deps-demo
 
 # ---- tests ----------------------------------------------------------------------
 test: deps-test
-	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-release \
+	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
 	    test-cross test-packaging
 	@echo "make test: all test stages passed"
 
@@ -58,7 +58,7 @@ test-valgrind:
 
 test-m32:
 	@echo "== gcc -m32 (32-bit x86)"
-	@$(call host_stage,m32,gcc,-m32 -O1 -g,-DEALLOC_BUILD_BENCH=OFF)
+	@$(call host_stage,m32,gcc,-m32 -O1 -g,-DEALLOC_TEST_WITH_SHIM=ON)
 
 test-release:
 	@echo "== gcc -O2, release build"
