@@ -7,11 +7,13 @@
  * EA_TLSF_SEARCH_DEPTH blocks of that class for one that is large enough
  * (blocks of the request's own class may be smaller than it), and otherwise
  * takes the head of the smallest non-empty class above — two bit scans. The
- * block is split exactly: the rest, if it can stand alone, goes back to its
- * own list. free merges the block with its physical neighbours (the one after
- * through its header, the one before through the footer PREV_FREE announces)
- * and puts the result in its list. No path loops over free blocks except the
- * bounded look at the request's own class.
+ * block is carved exactly: padding in front and a rest that can stand alone
+ * go back to their own lists. free merges the block with its physical
+ * neighbours (the one after through its header, the one before through the
+ * footer PREV_FREE announces) and files the result. realloc is the same two
+ * steps: merge the block with its free neighbours, then carve the run again —
+ * at the block's own address when it can. No path loops over free blocks
+ * except the bounded look at the request's own class.
  *
  * The public calls take the critical section around a core that never locks;
  * misuse is found before anything changes, and ea_panic is called only after
@@ -76,26 +78,26 @@ static void make_free(ea_tlsf_t *h, block_t *b, size_t size)
 }
 
 /*
- * [b, b + size) is given back: merge it with a free block after it and with
- * a free block before it (b's header must carry the right PREV_FREE), then
- * file the result.
+ * Absorb the free physical neighbours of [*b, *b + size), taking them out of
+ * their lists; *b moves down when the block before it was free (b's header
+ * must carry the right PREV_FREE). Returns the size of the whole run.
  */
-static void release(ea_tlsf_t *h, block_t *b, size_t size)
+static size_t merge(ea_tlsf_t *h, block_t **b, size_t size)
 {
-    block_t *next = block_after(b, size);
+    block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
         size_t n = block_bytes(next);
         list_remove(h, next, class_of(n));
         size += n;
     }
-    if ((b->header & TLSF_PREV_FREE) != 0) {
-        block_t *prev = *footer_before(b);
+    if (((*b)->header & TLSF_PREV_FREE) != 0) {
+        block_t *prev = *footer_before(*b);
         size_t n = block_bytes(prev);
         list_remove(h, prev, class_of(n));
         size += n;
-        b = prev;
+        *b = prev;
     }
-    make_free(h, b, size);
+    return size;
 }
 
 /*
@@ -129,19 +131,29 @@ static block_t *find_block(ea_tlsf_t *h, size_t need)
     return b;
 }
 
-/* The free block b, out of its list, becomes an allocated block of need bytes; a big enough rest stays free. */
-static void *take(ea_tlsf_t *h, block_t *b, size_t need)
+/*
+ * The run [f, f + size), in no list and preceded by a block in use, becomes
+ * an allocated block of need bytes at f + offset. The front (offset bytes:
+ * 0, or a whole block) and a tail that can stand as a block stay free; a
+ * smaller tail is given to the allocated block. Returns its footprint.
+ */
+static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t need)
 {
-    size_t size = block_bytes(b);
+    block_t *b = block_after(f, offset);
+    size_t flags = TLSF_USED;
+    if (offset != 0) {
+        make_free(h, f, offset);
+        flags |= TLSF_PREV_FREE;
+        size -= offset;
+    }
     if (size - need >= TLSF_MIN_BLOCK) {
         make_free(h, block_after(b, need), size - need);
         size = need;
     } else {
         block_after(b, size)->header &= ~TLSF_PREV_FREE;
     }
-    b->header = size | TLSF_USED | (b->header & TLSF_PREV_FREE);
-    note_alloc(&h->common, size);
-    return payload_of(b);
+    b->header = size | flags;
+    return size;
 }
 
 /*
@@ -162,76 +174,42 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size)
         return NULL;
     }
     uintptr_t payload = (uintptr_t)payload_of(b);
+    size_t gap = 0;
     if ((payload & (align - 1)) != 0) {
-        size_t gap = (size_t)(((payload + TLSF_MIN_BLOCK + align - 1) & ~(uintptr_t)(align - 1)) - payload);
-        block_t *aligned = block_after(b, gap);
-        aligned->header = block_bytes(b) - gap;
-        make_free(h, b, gap);
-        b = aligned;
+        gap = (size_t)(((payload + TLSF_MIN_BLOCK + align - 1) & ~(uintptr_t)(align - 1)) - payload);
     }
-    return take(h, b, need);
-}
-
-/* Give the tail of the allocated block b beyond need bytes back, when it can stand as a block. */
-static void shrink_to(ea_tlsf_t *h, block_t *b, size_t need)
-{
-    size_t have = block_bytes(b);
-    if (have - need < TLSF_MIN_BLOCK) {
-        return;
-    }
-    block_t *rest = block_after(b, need);
-    b->header -= have - need;
-    h->common.used -= have - need;
-    rest->header = 0; /* its previous block, b, is in use */
-    release(h, rest, have - need);
-}
-
-/* Resize the allocated block b to need bytes where it is: shrink, or grow into a free block after it. */
-static bool resize_in_place(ea_tlsf_t *h, block_t *b, size_t need)
-{
-    size_t have = block_bytes(b);
-    if (need > have) {
-        block_t *next = block_after(b, have);
-        size_t n = block_bytes(next);
-        if ((next->header & TLSF_USED) != 0 || n < need - have) {
-            return false;
-        }
-        list_remove(h, next, class_of(n));
-        b->header += n;
-        block_after(b, have + n)->header &= ~TLSF_PREV_FREE;
-        note_used(&h->common, n);
-    }
-    shrink_to(h, b, need);
-    return true;
+    note_alloc(&h->common, carve(h, b, block_bytes(b), gap, need));
+    return (unsigned char *)payload + gap;
 }
 
 /*
- * Claim the free block before b, b itself and a free block after b as one
- * allocated block, when together they hold need bytes and the new payload is
- * on align. The caller moves the data down and then trims the block. NULL
- * when that is not possible.
+ * Resize the allocated block b to need bytes. b is merged with its free
+ * neighbours and the run is carved again: at b's own address when the run
+ * has room after it (a shrink, or a grow into the free block after it);
+ * otherwise, when the whole run holds need bytes and its start is on align,
+ * the whole run is claimed from its start — the caller moves the data down
+ * and resizes again to trim it; otherwise b is put back exactly as it was.
+ * Returns b, the claimed run, or NULL.
  */
-static block_t *claim_backward(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
+static block_t *resize(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
 {
-    if ((b->header & TLSF_PREV_FREE) == 0) {
-        return NULL;
-    }
-    block_t *prev = *footer_before(b);
     size_t have = block_bytes(b);
-    size_t p = block_bytes(prev);
-    block_t *next = block_after(b, have);
-    size_t n = (next->header & TLSF_USED) != 0 ? 0 : block_bytes(next);
-    if (((uintptr_t)payload_of(prev) & (align - 1)) != 0 || p + have + n < need) {
-        return NULL;
+    block_t *f = b;
+    size_t size = merge(h, &f, have);
+    size_t offset = (size_t)((uintptr_t)b - (uintptr_t)f);
+    block_t *result = b;
+    if (need > size - offset) {
+        if (need <= size && ((uintptr_t)payload_of(f) & (align - 1)) == 0) {
+            result = f;
+            need = size;
+            offset = 0;
+        } else {
+            result = NULL;
+            need = have;
+        }
     }
-    list_remove(h, prev, class_of(p));
-    if (n != 0) {
-        list_remove(h, next, class_of(n));
-    }
-    prev->header = (p + have + n) | TLSF_USED;
-    block_after(prev, p + have + n)->header &= ~TLSF_PREV_FREE;
-    h->common.used += p + n; /* the peak is noted once the block is trimmed */
-    return prev;
+    h->common.used += carve(h, f, size, offset, need) - have;
+    return result;
 }
 
 /* The cheap checks on a pointer handed back by the caller. */
@@ -251,18 +229,22 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         size_t size = block_bytes(b);
         b->header &= ~TLSF_USED; /* stays clear even if b vanishes into the block before it */
         note_free(&h->common, size);
-        release(h, b, size);
+        size = merge(h, &b, size);
+        make_free(h, b, size);
     }
     return fault;
 }
 
-/* One region of at most the largest block plus overhead: descriptor, one free block, end marker. */
+/*
+ * Lay out [start, start + size), already checked against the other regions:
+ * descriptor, one free block of at most the largest block, end marker. false
+ * when it is too small for a block.
+ */
 static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
 {
     region_t layout;
     region_t *where;
-    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, TLSF_MAX_BLOCK, &layout, &where) ||
-        region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), TLSF_TAIL)) {
+    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, TLSF_MAX_BLOCK, &layout, &where)) {
         return false;
     }
     region_insert(&h->common.regions, where, &layout);
@@ -274,28 +256,25 @@ static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
 }
 
 /*
- * A region larger than the largest block is taken as several regions, the
- * first of them as large as a block can be. The whole range is checked first,
- * so a refused region changes nothing.
+ * A region larger than the largest block is taken as several regions, each
+ * just large enough for one largest block; a rest too small for a block is
+ * trimmed. The whole range is checked first, so a refused region changes
+ * nothing.
  */
 static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
 {
     uintptr_t at = (uintptr_t)start;
-    region_t layout;
-    region_t *where;
-    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, TLSF_MAX_BLOCK, &layout, &where) ||
+    const size_t piece = TLSF_MAX_BLOCK + sizeof(region_t) + TLSF_TAIL + 2 * EA_GRANULE;
+    if (size == 0 || size - 1 > UINTPTR_MAX - at ||
         region_overlaps(h->common.regions, at, at + (size - 1), TLSF_TAIL)) {
         return EA_FAULT_BAD_REGION;
     }
-    /* Room for the largest block, the descriptor, the end marker and alignment slack. */
-    const size_t piece = TLSF_MAX_BLOCK + sizeof(region_t) + TLSF_TAIL + 2 * EA_GRANULE;
     while (size > piece) {
         (void)add_one_region(h, (void *)at, piece);
         at += piece;
         size -= piece;
     }
-    (void)add_one_region(h, (void *)at, size); /* a rest too small for a block is trimmed */
-    return NO_FAULT;
+    return add_one_region(h, (void *)at, size) || at != (uintptr_t)start ? NO_FAULT : EA_FAULT_BAD_REGION;
 }
 
 void ea_tlsf_init(ea_tlsf_t *h, void *start, size_t size)
@@ -382,29 +361,33 @@ void *ea_tlsf_realloc_aligned(ea_tlsf_t *h, void *p, size_t align, size_t size)
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = check_owned(p);
     block_t *b = block_of(p);
-    size_t old = fault == NO_FAULT ? block_bytes(b) - EA_WORD : 0;
-    block_t *moved = NULL;
-    bool in_place = false;
+    size_t old = 0;
+    block_t *r = NULL;
     /* A block not on the requested alignment is moved, never resized in place. */
-    if (fault == NO_FAULT && need != 0 && ((uintptr_t)p & (align - 1)) == 0) {
-        in_place = resize_in_place(h, b, need);
-        moved = in_place ? NULL : claim_backward(h, b, need, align < EA_GRANULE ? EA_GRANULE : align);
+    if (fault == NO_FAULT) {
+        old = block_bytes(b) - EA_WORD;
+        if (need != 0 && ((uintptr_t)p & (align - 1)) == 0) {
+            r = resize(h, b, need, align < EA_GRANULE ? EA_GRANULE : align);
+        }
+    }
+    if (r == b) {
+        note_used(&h->common, 0);
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
         ea_panic(fault, PANIC_DETAIL);
     }
-    if (in_place) {
+    if (r == b) {
         return p;
     }
-    if (moved != NULL) {
-        /* The data moves down into the claimed block outside the section, then its tail goes back. */
-        memmove(payload_of(moved), p, old < size ? old : size);
+    if (r != NULL) {
+        /* The data moves down into the claimed run outside the section, then the run is trimmed. */
+        memmove(payload_of(r), p, old < size ? old : size);
         cs = ea_cs_enter();
-        shrink_to(h, moved, need);
+        (void)resize(h, r, need, EA_GRANULE);
         note_used(&h->common, 0);
         ea_cs_exit(cs);
-        return payload_of(moved);
+        return payload_of(r);
     }
     void *q = ea_tlsf_alloc_aligned(h, align, size);
     if (q != NULL) {
