@@ -13,7 +13,9 @@ set(EALLOC_WARNING_FLAGS -Wall -Wextra -Wconversion -Wsign-conversion -Wcast-ali
 function(ealloc_add_library name port_dir)
     get_filename_component(root ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.. ABSOLUTE)
     file(GLOB sources CONFIGURE_DEPENDS ${root}/src/*.c)
-    list(FILTER sources EXCLUDE REGEX "/panic(_hosted)?\\.c$")
+    # The default panic is chosen below; the malloc shim is a library of its own, so that
+    # linking ealloc alone never replaces the C library's malloc.
+    list(FILTER sources EXCLUDE REGEX "/(panic(_hosted)?|malloc)\\.c$")
     if(EALLOC_HOSTED_PANIC)
         list(APPEND sources ${root}/src/panic_hosted.c)
     else()
