@@ -109,7 +109,10 @@ void ea_llff_stats(ea_llff_t *h, ea_stats_t *out);
  */
 int ea_llff_check(ea_llff_t *h);
 
-/* Call fn(ctx, block, footprint, used) for every block in address order. O(blocks). */
+/*
+ * Call fn(ctx, block, footprint, used) for every block in address order,
+ * inside the critical section: fn must not call into this heap. O(blocks).
+ */
 void ea_llff_walk(ea_llff_t *h, ea_walk_fn fn, void *ctx);
 
 /* A handle for code written against any allocator (see ea_allocator_t). */
