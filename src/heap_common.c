@@ -17,7 +17,7 @@ bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_blo
     /* Offsets from lo, computed modulo 2^N: the alignments divide 2^N. */
     size_t desc_off = (size_t)((_Alignof(region_t) - (lo & (_Alignof(region_t) - 1))) & (_Alignof(region_t) - 1));
     size_t after_desc = desc_off + sizeof(region_t);
-    size_t first_off = after_desc + (size_t)((EA_GRANULE - ((lo + after_desc + EA_WORD) & (EA_GRANULE - 1))) &
+    size_t first_off = after_desc + (size_t)((EA_GRANULE - ((lo + after_desc + EA_HEADER) & (EA_GRANULE - 1))) &
                                              (EA_GRANULE - 1));
     if (first_off > avail || avail - first_off < tail_reserve ||
         avail - first_off - tail_reserve < min_block) {
@@ -74,18 +74,21 @@ size_t heap_free_bytes(const ea_heap_common_t *c)
     return free_bytes;
 }
 
-int visit_blocks(const region_t *list, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
+int visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
                  void *ctx)
 {
     uintptr_t floor = 0;
-    for (const region_t *r = list; r != NULL; r = r->next) {
+    for (const region_t *r = c->regions; r != NULL; r = r->next) {
         uintptr_t at = (uintptr_t)r;
         if (at < floor || (at & (_Alignof(region_t) - 1)) != 0 || r->first < at + sizeof(region_t) ||
-            ((r->first + EA_WORD) & (EA_GRANULE - 1)) != 0 || r->end < r->first ||
+            ((r->first + EA_HEADER) & (EA_GRANULE - 1)) != 0 || r->end < r->first ||
             ((r->end - r->first) & (EA_GRANULE - 1)) != 0) {
             return EA_EREGION;
         }
         for (at = r->first; at < r->end;) {
+            if (!header_intact(c, (const void *)at)) {
+                return EA_ECHECK;
+            }
             size_t header = *(const size_t *)at;
             size_t size = header & ~flags;
             if (size < min_block || (size & (EA_GRANULE - 1)) != 0 || size > r->end - at) {
@@ -98,6 +101,9 @@ int visit_blocks(const region_t *list, size_t flags, size_t min_block, bool end_
             at += size;
         }
         if (end_marker) {
+            if (!header_intact(c, (const void *)at)) {
+                return EA_ECHECK;
+            }
             int rc = fn(ctx, at, 0, *(const size_t *)at);
             if (rc != 0) {
                 return rc;
@@ -112,7 +118,7 @@ bool region_holds(const region_t *list, uintptr_t addr, size_t min_block)
 {
     for (const region_t *r = list; r != NULL; r = r->next) {
         if (addr >= r->first && addr < r->end && r->end - addr >= min_block &&
-            ((addr + EA_WORD) & (EA_GRANULE - 1)) == 0) {
+            ((addr + EA_HEADER) & (EA_GRANULE - 1)) == 0) {
             return true;
         }
     }
@@ -138,7 +144,7 @@ void heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool e
 {
     walk_state_t st = {fn, ctx};
     ea_cs_state_t cs = ea_cs_enter();
-    (void)visit_blocks(c->regions, flags, min_block, end_marker, walk_block, &st);
+    (void)visit_blocks(c, flags, min_block, end_marker, walk_block, &st);
     ea_cs_exit(cs);
 }
 
@@ -153,8 +159,8 @@ static int count_block(void *ctx, uintptr_t at, size_t size, size_t header)
         out->used_blocks++;
     } else {
         out->free_blocks++;
-        if (size - EA_WORD > out->largest_free) {
-            out->largest_free = size - EA_WORD;
+        if (size - EA_HEADER > out->largest_free) {
+            out->largest_free = size - EA_HEADER;
         }
     }
     return 0;
@@ -180,6 +186,69 @@ void heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool 
     out->largest_free = 0;
     out->used_blocks = 0;
     out->free_blocks = 0;
-    (void)visit_blocks(c->regions, flags, min_block, end_marker, count_block, out);
+    (void)visit_blocks(c, flags, min_block, end_marker, count_block, out);
     ea_cs_exit(cs);
+}
+
+void heap_start_checks(ea_heap_common_t *c, const void *region)
+{
+#if EA_HARDENED
+    /* No entropy on bare metal: the addresses of the heap and its region make each heap's words its own. */
+    size_t x = ((size_t)(uintptr_t)c ^ ((size_t)(uintptr_t)region << 7)) * (size_t)0x85EBCA77u;
+    c->cookie = x ^ (x >> 16);
+#else
+    (void)c;
+    (void)region;
+#endif
+}
+
+#if EA_HARDENED
+/* The header at b failed its check: a real block overwritten, or no block at all? */
+static ea_fault_t classify_broken(const ea_heap_common_t *c, const region_t *r, uintptr_t b, size_t flags,
+                                  size_t min_block)
+{
+    for (uintptr_t at = r->first; at < r->end;) {
+        if (at == b) {
+            return EA_FAULT_CORRUPT;
+        }
+        if (at > b) {
+            return EA_FAULT_FOREIGN_POINTER; /* b lies inside the block before */
+        }
+        size_t size = *(const size_t *)at & ~flags;
+        if (!header_intact(c, (const void *)at) || size < min_block || size > r->end - at) {
+            return EA_FAULT_CORRUPT; /* the region is damaged before b */
+        }
+        at += size;
+    }
+    return EA_FAULT_FOREIGN_POINTER;
+}
+#endif
+
+ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block)
+{
+    uintptr_t b = (uintptr_t)p - EA_HEADER;
+    if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
+        return EA_FAULT_FOREIGN_POINTER;
+    }
+#if EA_HARDENED
+    if (c->regions == NULL) {
+        return EA_FAULT_NOT_INIT;
+    }
+    const region_t *r = c->regions;
+    while (r != NULL && !(b >= r->first && b < r->end)) {
+        r = r->next;
+    }
+    if (r == NULL) {
+        return EA_FAULT_FOREIGN_POINTER;
+    }
+    size_t size = *(const size_t *)b & ~flags;
+    if (!header_intact(c, (const void *)b) || size < min_block || size > r->end - b) {
+        return classify_broken(c, r, b, flags, min_block);
+    }
+#else
+    (void)c;
+    (void)flags;
+    (void)min_block;
+#endif
+    return (*(const size_t *)b & EA_HEADER_USED) != 0 ? EA_NO_FAULT : EA_FAULT_DOUBLE_FREE;
 }

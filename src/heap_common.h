@@ -11,12 +11,18 @@
 
 #include "ealloc/ealloc.h"
 
-/* An allocated block carries one word of header in front of its payload. */
 #define EA_WORD sizeof(size_t)
 
 /*
+ * Bytes in front of every payload: one word of header; in hardened builds a
+ * second word, the header's check value, which catches a header overwritten by
+ * a buffer overrun and a pointer into the middle of a block.
+ */
+#define EA_HEADER (EA_WORD * (1 + (size_t)(EA_HARDENED)))
+
+/*
  * Every block size is a multiple of the granule and every payload starts on a
- * granule boundary, so block headers sit at granule - EA_WORD past a boundary.
+ * granule boundary, so block headers sit at granule - EA_HEADER past a boundary.
  * At least two words, so a free block can hold its header and a link.
  */
 #define EA_GRANULE EA_GRANULE_
@@ -42,10 +48,10 @@ static inline size_t align_up_checked(size_t x, size_t a)
  */
 static inline size_t block_size_for(size_t size, size_t min_block)
 {
-    if (size > SIZE_MAX - EA_WORD) {
+    if (size > SIZE_MAX - EA_HEADER) {
         return 0;
     }
-    size_t bytes = align_up_checked(size + EA_WORD, EA_GRANULE);
+    size_t bytes = align_up_checked(size + EA_HEADER, EA_GRANULE);
     return bytes != 0 && bytes < min_block ? min_block : bytes;
 }
 
@@ -95,12 +101,13 @@ typedef int (*block_visit_fn)(void *ctx, uintptr_t block, size_t size, size_t he
 
 /*
  * Visit every block of every region in address order, validating each region
- * descriptor (EA_EREGION) and each block size (EA_EBLOCK: not a multiple of
- * the granule, below min_block, or past the region's end) before using it.
+ * descriptor (EA_EREGION), each header's check word in hardened builds
+ * (EA_ECHECK) and each block size (EA_EBLOCK: not a multiple of the granule,
+ * below min_block, or past the region's end) before using it.
  * flags are the header bits that are not size. With end_marker, the header
  * word at each region's end is visited too, as a block of size 0.
  */
-int visit_blocks(const region_t *list, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
+int visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
                  void *ctx);
 
 /* Bit 0 of every block header, in both back-ends: the block is allocated. */
@@ -119,6 +126,58 @@ void heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool 
 
 /* Whether a block of at least min_block bytes could start at addr inside one of the regions. */
 bool region_holds(const region_t *list, uintptr_t addr, size_t min_block);
+
+/* ---- hardened builds: a check word beside every header ---------------------------- */
+
+#define EA_NO_FAULT ((ea_fault_t)0)
+
+#if EA_HARDENED
+/* The check word of a header at block: depends on the value, the address and the heap. */
+static inline size_t check_value(const ea_heap_common_t *c, uintptr_t block, size_t header)
+{
+    size_t x = (header ^ (size_t)block) * (size_t)0x9E3779B1u;
+    return x ^ (x >> 13) ^ c->cookie;
+}
+#endif
+
+/* Write a block header (in hardened builds with its check word, the word after it). */
+static inline void write_header(const ea_heap_common_t *c, void *block, size_t header)
+{
+    size_t *w = block;
+    w[0] = header;
+#if EA_HARDENED
+    w[1] = check_value(c, (uintptr_t)block, header);
+#else
+    (void)c;
+#endif
+}
+
+/* Whether a header still matches its check word (always true in other builds). */
+static inline bool header_intact(const ea_heap_common_t *c, const void *block)
+{
+#if EA_HARDENED
+    const size_t *w = block;
+    return w[1] == check_value(c, (uintptr_t)block, w[0]);
+#else
+    (void)c;
+    (void)block;
+    return true;
+#endif
+}
+
+/* Start a heap's check words (at its first init). */
+void heap_start_checks(ea_heap_common_t *c, const void *region);
+
+/*
+ * Whether p, handed back by the caller, is an allocated block of this heap:
+ * EA_NO_FAULT, or the fault to report. Every build: p must be on the granule
+ * (EA_FAULT_FOREIGN_POINTER) and its block allocated (EA_FAULT_DOUBLE_FREE).
+ * Hardened builds also: the heap initialised (EA_FAULT_NOT_INIT), p inside one
+ * of its regions, the header intact — a broken one is told apart as a real
+ * block overwritten (EA_FAULT_CORRUPT) or a pointer into the middle of a block
+ * (EA_FAULT_FOREIGN_POINTER) by walking the region.
+ */
+ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block);
 
 /* Counter updates; the event counters exist only with EA_STATS. */
 static inline void note_used(ea_heap_common_t *c, size_t grow)

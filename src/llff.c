@@ -20,7 +20,7 @@
 #include "ealloc/critical_section.h"
 #include "llff_internal.h"
 
-#define NO_FAULT ((ea_fault_t)0)
+#define NO_FAULT EA_NO_FAULT
 
 /* One short string for every panic: the fault code says what went wrong; flash is scarce. */
 #define PANIC_DETAIL "ealloc llff"
@@ -32,21 +32,21 @@
  * block too. Returns the bytes taken: want, or want plus a tail too small to
  * stand alone.
  */
-static size_t carve(block_t **link, size_t pad, size_t want)
+static size_t carve(ea_llff_t *h, block_t **link, size_t pad, size_t want)
 {
     block_t *b = *link;
     size_t tail = b->size - pad - want;
     block_t *after = b->next;
     if (tail >= LLFF_MIN_BLOCK) {
         block_t *rest = block_at((uintptr_t)b + pad + want);
-        rest->size = tail;
+        write_header(&h->common, rest, tail);
         rest->next = after;
         after = rest;
     } else {
         want += tail;
     }
     if (pad != 0) {
-        b->size = pad;
+        write_header(&h->common, b, pad);
         b->next = after;
     } else {
         *link = after;
@@ -54,18 +54,45 @@ static size_t carve(block_t **link, size_t pad, size_t want)
     return want;
 }
 
-/* First fit for a block of size bytes whose payload is a multiple of align (a power of two >= the granule). */
-static void *alloc_core(ea_llff_t *h, size_t align, size_t size)
+/* Hardened builds: a free-list node must lie in a region and keep its check word. */
+static bool node_sound(const ea_llff_t *h, const block_t *b)
+{
+#if EA_HARDENED
+    return region_holds(h->common.regions, (uintptr_t)b, LLFF_MIN_BLOCK) && header_intact(&h->common, b);
+#else
+    (void)h;
+    (void)b;
+    return true;
+#endif
+}
+
+/*
+ * First fit for a block of size bytes whose payload is a multiple of align (a
+ * power of two >= the granule). NULL when none fits; *fault is set when the
+ * heap is unusable (hardened builds: not initialised, or a damaged free list).
+ */
+static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fault)
 {
     size_t need = block_size_for(size, LLFF_MIN_BLOCK);
+    if (EA_HARDENED && h->common.regions == NULL) {
+        *fault = EA_FAULT_NOT_INIT;
+        return NULL;
+    }
     for (block_t **link = &h->free_list; need != 0 && *link != NULL; link = &(*link)->next) {
         uintptr_t at = (uintptr_t)*link;
-        size_t pad = (size_t)((align - ((at + EA_WORD) & (align - 1))) & (align - 1));
+        if (!node_sound(h, *link)) {
+            *fault = EA_FAULT_CORRUPT;
+            return NULL;
+        }
+        size_t pad = (size_t)((align - ((at + EA_HEADER) & (align - 1))) & (align - 1));
+        if (pad != 0 && pad < LLFF_MIN_BLOCK) {
+            pad += align; /* the padding must be able to stand as a free block */
+        }
         if (pad <= (*link)->size && (*link)->size - pad >= need) {
             block_t *b = block_at(at + pad);
-            b->size = carve(link, pad, need);
-            note_alloc(&h->common, b->size);
-            b->size |= LLFF_USED;
+            size_t got = carve(h, link, pad, need);
+            write_header(&h->common, b, got | LLFF_USED);
+            note_alloc(&h->common, got);
             return payload_of(b);
         }
     }
@@ -77,56 +104,58 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size)
  * Put the free block [b, b + size) in its place in the list, merging it with
  * the free blocks that touch it. Returns the link to the free block that now
  * holds b, or NULL, with nothing changed, when b overlaps a block that is
- * already free: a double free.
+ * already free (*fault: a double free) or, in hardened builds, when a list
+ * node on the way is damaged (*fault: corrupt).
  */
-static block_t **insert_free(ea_llff_t *h, block_t *b, size_t size)
+static block_t **insert_free(ea_llff_t *h, block_t *b, size_t size, ea_fault_t *fault)
 {
     uintptr_t at = (uintptr_t)b;
     block_t **link = &h->free_list;
     block_t **prev_link = NULL;
-    while (*link != NULL && (uintptr_t)*link < at + size) {
+    while (*link != NULL && ((uintptr_t)*link < at + size || !node_sound(h, *link))) {
+        if (!node_sound(h, *link)) {
+            *fault = EA_FAULT_CORRUPT;
+            return NULL;
+        }
         if ((uintptr_t)*link + (*link)->size > at) {
+            *fault = EA_FAULT_DOUBLE_FREE;
             return NULL;
         }
         prev_link = link;
         link = &(*link)->next;
     }
     block_t *next = *link;
-    b->size = size; /* also clears USED on a block about to vanish into prev */
+    write_header(&h->common, b, size); /* also clears USED on a block about to vanish into prev */
     if (next != NULL && at + size == (uintptr_t)next) {
         size += next->size;
         next = next->next;
     }
     if (prev_link != NULL && (uintptr_t)*prev_link + (*prev_link)->size == at) {
-        (*prev_link)->size += size;
+        write_header(&h->common, *prev_link, (*prev_link)->size + size);
         (*prev_link)->next = next;
         return prev_link;
     }
-    b->size = size;
+    write_header(&h->common, b, size);
     b->next = next;
     *link = b;
     return link;
 }
 
-/* The cheap checks on a pointer handed back by the caller. */
-static ea_fault_t check_owned(const void *p)
+/* The checks on a pointer handed back by the caller (heap_common.h). */
+static ea_fault_t check_owned(const ea_llff_t *h, const void *p)
 {
-    if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
-        return EA_FAULT_FOREIGN_POINTER;
-    }
-    return (block_of(p)->size & LLFF_USED) != 0 ? NO_FAULT : EA_FAULT_DOUBLE_FREE;
+    return heap_owned_fault(&h->common, p, LLFF_USED, LLFF_MIN_BLOCK);
 }
 
 static ea_fault_t free_core(ea_llff_t *h, void *p)
 {
-    ea_fault_t fault = check_owned(p);
+    ea_fault_t fault = check_owned(h, p);
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        if (insert_free(h, b, size) == NULL) {
-            return EA_FAULT_DOUBLE_FREE;
+        if (insert_free(h, b, size, &fault) != NULL) {
+            note_free(&h->common, size);
         }
-        note_free(&h->common, size);
     }
     return fault;
 }
@@ -137,22 +166,27 @@ static ea_fault_t free_core(ea_llff_t *h, void *p)
  * taken again at the same address: as much as asked when the merged block
  * has the room after b (a shrink leaves its tail free, a grow eats into the
  * free block after it), else exactly what it had. The link that release
- * writes over the first payload word is put back. false when it cannot grow.
+ * writes over the first payload word is put back. *fits says whether it was
+ * resized; the result is a fault when the free list is damaged (hardened).
  */
-static bool resize_in_place(ea_llff_t *h, block_t *b, size_t size)
+static ea_fault_t resize_in_place(ea_llff_t *h, block_t *b, size_t size, bool *fits)
 {
     size_t need = block_size_for(size, LLFF_MIN_BLOCK);
     size_t have = block_bytes(b);
     block_t *saved_next = b->next;
-    block_t **link = insert_free(h, b, have);
+    ea_fault_t fault = NO_FAULT;
+    block_t **link = insert_free(h, b, have, &fault);
+    if (link == NULL) {
+        return fault;
+    }
     size_t pad = (size_t)((uintptr_t)b - (uintptr_t)*link);
-    bool fits = need != 0 && (*link)->size - pad >= need;
-    size_t got = carve(link, pad, fits ? need : have);
-    b->size = got | LLFF_USED;
+    *fits = need != 0 && (*link)->size - pad >= need;
+    size_t got = carve(h, link, pad, *fits ? need : have);
+    write_header(&h->common, b, got | LLFF_USED);
     b->next = saved_next;
     h->common.used -= have;
     note_used(&h->common, got);
-    return fits;
+    return NO_FAULT;
 }
 
 static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
@@ -165,14 +199,19 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
     }
     region_insert(&h->common.regions, where, &layout);
     h->common.capacity += layout.end - layout.first;
-    (void)insert_free(h, block_at(layout.first), layout.end - layout.first);
+    ea_fault_t ignored = NO_FAULT; /* a new block overlaps nothing */
+    (void)insert_free(h, block_at(layout.first), layout.end - layout.first, &ignored);
     return NO_FAULT;
 }
 
 void ea_llff_init(ea_llff_t *h, void *start, size_t size)
 {
     ea_cs_state_t cs = ea_cs_enter();
-    ea_fault_t fault = h->common.regions != NULL ? EA_FAULT_DOUBLE_INIT : add_region_core(h, start, size);
+    ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
+    if (h->common.regions == NULL) {
+        heap_start_checks(&h->common, start);
+        fault = add_region_core(h, start, size);
+    }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
         ea_panic(fault, PANIC_DETAIL);
@@ -196,9 +235,13 @@ void *ea_llff_alloc_aligned(ea_llff_t *h, size_t align, size_t size)
     if (!is_pow2(align)) {
         return NULL;
     }
+    ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
-    void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size);
+    void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size, &fault);
     ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
     if (p == NULL) {
         ea_oom_hook(h, size, align);
     }
@@ -247,9 +290,12 @@ void *ea_llff_realloc_aligned(ea_llff_t *h, void *p, size_t align, size_t size)
         return NULL;
     }
     ea_cs_state_t cs = ea_cs_enter();
-    ea_fault_t fault = check_owned(p);
+    ea_fault_t fault = check_owned(h, p);
+    bool in_place = false;
     /* A block not on the requested alignment is moved, never resized in place. */
-    bool in_place = fault == NO_FAULT && ((uintptr_t)p & (align - 1)) == 0 && resize_in_place(h, block_of(p), size);
+    if (fault == NO_FAULT && ((uintptr_t)p & (align - 1)) == 0) {
+        fault = resize_in_place(h, block_of(p), size, &in_place);
+    }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
         ea_panic(fault, PANIC_DETAIL);
@@ -260,7 +306,7 @@ void *ea_llff_realloc_aligned(ea_llff_t *h, void *p, size_t align, size_t size)
     /* Move: the copy runs outside the critical section, between two short ones. */
     void *q = ea_llff_alloc_aligned(h, align, size);
     if (q != NULL) {
-        size_t old = block_bytes(block_of(p)) - EA_WORD;
+        size_t old = block_bytes(block_of(p)) - EA_HEADER;
         memcpy(q, p, old < size ? old : size);
         ea_llff_free(h, p);
     }
@@ -274,15 +320,17 @@ void *ea_llff_realloc(ea_llff_t *h, void *p, size_t size)
 
 size_t ea_llff_usable_size(ea_llff_t *h, const void *p)
 {
-    (void)h;
     if (p == NULL) {
         return 0;
     }
-    ea_fault_t fault = check_owned(p);
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = check_owned(h, p);
+    size_t usable = fault == NO_FAULT ? block_bytes(block_of(p)) - EA_HEADER : 0;
+    ea_cs_exit(cs);
     if (fault != NO_FAULT) {
         ea_panic(fault, PANIC_DETAIL);
     }
-    return block_bytes(block_of(p)) - EA_WORD;
+    return usable;
 }
 
 size_t ea_llff_used(ea_llff_t *h)

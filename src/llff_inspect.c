@@ -9,7 +9,7 @@
 
 static int visit(const ea_llff_t *h, block_visit_fn fn, void *ctx)
 {
-    return visit_blocks(h->common.regions, LLFF_USED, LLFF_MIN_BLOCK, false, fn, ctx);
+    return visit_blocks(&h->common, LLFF_USED, LLFF_MIN_BLOCK, false, fn, ctx);
 }
 
 typedef struct {

@@ -20,14 +20,17 @@
 #include "heap_common.h"
 
 typedef struct ea_llff_block {
-    size_t size;                /* footprint | LLFF_USED */
+    size_t size; /* footprint | LLFF_USED */
+#if EA_HARDENED
+    size_t check; /* check_value(block, size) */
+#endif
     struct ea_llff_block *next; /* free blocks only: the next free block, higher address */
 } block_t;
 
 #define LLFF_USED EA_HEADER_USED
 
 /* The smallest block: a header and a link, rounded to the granule. */
-#define LLFF_MIN_BLOCK EA_GRANULE
+#define LLFF_MIN_BLOCK ((EA_HEADER + sizeof(void *) + EA_GRANULE - 1) & ~(EA_GRANULE - 1))
 
 static inline size_t block_bytes(const block_t *b)
 {
@@ -41,12 +44,12 @@ static inline block_t *block_at(uintptr_t addr)
 
 static inline void *payload_of(block_t *b)
 {
-    return (unsigned char *)b + EA_WORD;
+    return (unsigned char *)b + EA_HEADER;
 }
 
 static inline block_t *block_of(const void *payload)
 {
-    return block_at((uintptr_t)payload - EA_WORD);
+    return block_at((uintptr_t)payload - EA_HEADER);
 }
 
 #endif /* EALLOC_LLFF_INTERNAL_H */

@@ -25,7 +25,7 @@
 #include "ealloc/critical_section.h"
 #include "tlsf_internal.h"
 
-#define NO_FAULT ((ea_fault_t)0)
+#define NO_FAULT EA_NO_FAULT
 
 /* One short string for every panic: the fault code says what went wrong; flash is scarce. */
 #define PANIC_DETAIL "ealloc tlsf"
@@ -71,10 +71,54 @@ static void list_remove(ea_tlsf_t *h, block_t *b, unsigned cls)
 static void make_free(ea_tlsf_t *h, block_t *b, size_t size)
 {
     block_t *after = block_after(b, size);
-    b->header = size;
+    write_header(&h->common, b, size);
     *footer_before(after) = b;
-    after->header |= TLSF_PREV_FREE;
+    write_header(&h->common, after, after->header | TLSF_PREV_FREE);
     list_insert(h, b, size);
+}
+
+/*
+ * Hardened builds: a free block met through a list or a footer must lie in a
+ * region and keep its check word, and so must the blocks its list links name
+ * (unlinking it writes through them).
+ */
+#if EA_HARDENED
+static bool in_heap(const ea_tlsf_t *h, const block_t *b)
+{
+    return region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) && header_intact(&h->common, b);
+}
+#endif
+
+static bool block_sound(const ea_tlsf_t *h, const block_t *b)
+{
+#if EA_HARDENED
+    return in_heap(h, b) && (b->next_free == NULL || in_heap(h, b->next_free)) &&
+           (b->prev_free == NULL || in_heap(h, b->prev_free));
+#else
+    (void)h;
+    (void)b;
+    return true;
+#endif
+}
+
+static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
+{
+#if EA_HARDENED
+    const block_t *next = block_after(b, size);
+    if (!header_intact(&h->common, next) || ((next->header & TLSF_USED) == 0 && !block_sound(h, next))) {
+        return false;
+    }
+    if ((b->header & TLSF_PREV_FREE) != 0) {
+        const block_t *prev = *footer_before(b);
+        return block_sound(h, prev) && (uintptr_t)prev + block_bytes(prev) == (uintptr_t)b;
+    }
+    return true;
+#else
+    (void)h;
+    (void)b;
+    (void)size;
+    return true;
+#endif
 }
 
 /*
@@ -103,13 +147,18 @@ static size_t merge(ea_tlsf_t *h, block_t **b, size_t size)
 /*
  * Find a free block of at least need bytes and take it out of its list: up
  * to EA_TLSF_SEARCH_DEPTH blocks of need's own class, then the head of the
- * smallest non-empty class above it. NULL when there is none.
+ * smallest non-empty class above it. NULL when there is none; in hardened
+ * builds also when a block met is damaged (*fault: corrupt).
  */
-static block_t *find_block(ea_tlsf_t *h, size_t need)
+static block_t *find_block(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
 {
     unsigned cls = class_of(need);
     block_t *b = h->heads[cls];
     for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH) && b != NULL; i++, b = b->next_free) {
+        if (!block_sound(h, b)) {
+            *fault = EA_FAULT_CORRUPT;
+            return NULL;
+        }
         if (block_bytes(b) >= need) {
             list_remove(h, b, cls);
             return b;
@@ -127,6 +176,10 @@ static block_t *find_block(ea_tlsf_t *h, size_t need)
     }
     cls = (fl << EA_TLSF_SL_LOG2) + ffs_size(sl_map);
     b = h->heads[cls];
+    if (!block_sound(h, b)) {
+        *fault = EA_FAULT_CORRUPT;
+        return NULL;
+    }
     list_remove(h, b, cls);
     return b;
 }
@@ -150,9 +203,10 @@ static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t
         make_free(h, block_after(b, need), size - need);
         size = need;
     } else {
-        block_after(b, size)->header &= ~TLSF_PREV_FREE;
+        block_t *after = block_after(b, size);
+        write_header(&h->common, after, after->header & ~TLSF_PREV_FREE);
     }
-    b->header = size | flags;
+    write_header(&h->common, b, size | flags);
     return size;
 }
 
@@ -161,13 +215,17 @@ static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t
  * granule). For a larger alignment the search asks for room to put a free
  * block of padding in front, then splits it off.
  */
-static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size)
+static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fault)
 {
     size_t need = block_size_for(size, TLSF_MIN_BLOCK);
     size_t pad_room = align > EA_GRANULE ? align - EA_GRANULE + TLSF_MIN_BLOCK : 0;
     block_t *b = NULL;
+    if (EA_HARDENED && h->common.regions == NULL) {
+        *fault = EA_FAULT_NOT_INIT;
+        return NULL;
+    }
     if (need != 0 && need <= TLSF_MAX_BLOCK && pad_room <= TLSF_MAX_BLOCK - need) {
-        b = find_block(h, need + pad_room);
+        b = find_block(h, need + pad_room, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
@@ -195,6 +253,9 @@ static block_t *resize(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
 {
     size_t have = block_bytes(b);
     block_t *f = b;
+    if (!neighbours_sound(h, b, have)) {
+        return NULL; /* hardened: found and reported by the caller */
+    }
     size_t size = merge(h, &f, have);
     size_t offset = (size_t)((uintptr_t)b - (uintptr_t)f);
     block_t *result = b;
@@ -212,22 +273,27 @@ static block_t *resize(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
     return result;
 }
 
-/* The cheap checks on a pointer handed back by the caller. */
-static ea_fault_t check_owned(const void *p)
+/*
+ * The checks on a pointer handed back by the caller (heap_common.h); in
+ * hardened builds also the neighbours a merge will read.
+ */
+static ea_fault_t check_owned(const ea_tlsf_t *h, const void *p)
 {
-    if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
-        return EA_FAULT_FOREIGN_POINTER;
+    ea_fault_t fault = heap_owned_fault(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK);
+    if (fault == NO_FAULT && !neighbours_sound(h, block_of(p), block_bytes(block_of(p)))) {
+        fault = EA_FAULT_CORRUPT;
     }
-    return (block_of(p)->header & TLSF_USED) != 0 ? NO_FAULT : EA_FAULT_DOUBLE_FREE;
+    return fault;
 }
 
 static ea_fault_t free_core(ea_tlsf_t *h, void *p)
 {
-    ea_fault_t fault = check_owned(p);
+    ea_fault_t fault = check_owned(h, p);
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        b->header &= ~TLSF_USED; /* stays clear even if b vanishes into the block before it */
+        /* USED stays clear even if b vanishes into the block before it */
+        write_header(&h->common, b, b->header & ~TLSF_USED);
         note_free(&h->common, size);
         size = merge(h, &b, size);
         make_free(h, b, size);
@@ -250,7 +316,7 @@ static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
     region_insert(&h->common.regions, where, &layout);
     size_t bytes = layout.end - layout.first;
     h->common.capacity += bytes;
-    block_at(layout.end)->header = TLSF_USED; /* the end marker: size 0, never free */
+    write_header(&h->common, block_at(layout.end), TLSF_USED); /* the end marker: size 0, never free */
     make_free(h, block_at(layout.first), bytes);
     return true;
 }
@@ -280,7 +346,11 @@ static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
 void ea_tlsf_init(ea_tlsf_t *h, void *start, size_t size)
 {
     ea_cs_state_t cs = ea_cs_enter();
-    ea_fault_t fault = h->common.regions != NULL ? EA_FAULT_DOUBLE_INIT : add_region_core(h, start, size);
+    ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
+    if (h->common.regions == NULL) {
+        heap_start_checks(&h->common, start);
+        fault = add_region_core(h, start, size);
+    }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
         ea_panic(fault, PANIC_DETAIL);
@@ -304,9 +374,13 @@ void *ea_tlsf_alloc_aligned(ea_tlsf_t *h, size_t align, size_t size)
     if (!is_pow2(align)) {
         return NULL;
     }
+    ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
-    void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size);
+    void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size, &fault);
     ea_cs_exit(cs);
+    if (fault != NO_FAULT) {
+        ea_panic(fault, PANIC_DETAIL);
+    }
     if (p == NULL) {
         ea_oom_hook(h, size, align);
     }
@@ -359,13 +433,13 @@ void *ea_tlsf_realloc_aligned(ea_tlsf_t *h, void *p, size_t align, size_t size)
         need = 0; /* cannot be satisfied: neither in place nor anywhere else */
     }
     ea_cs_state_t cs = ea_cs_enter();
-    ea_fault_t fault = check_owned(p);
+    ea_fault_t fault = check_owned(h, p);
     block_t *b = block_of(p);
     size_t old = 0;
     block_t *r = NULL;
     /* A block not on the requested alignment is moved, never resized in place. */
     if (fault == NO_FAULT) {
-        old = block_bytes(b) - EA_WORD;
+        old = block_bytes(b) - EA_HEADER;
         if (need != 0 && ((uintptr_t)p & (align - 1)) == 0) {
             r = resize(h, b, need, align < EA_GRANULE ? EA_GRANULE : align);
         }
@@ -404,15 +478,17 @@ void *ea_tlsf_realloc(ea_tlsf_t *h, void *p, size_t size)
 
 size_t ea_tlsf_usable_size(ea_tlsf_t *h, const void *p)
 {
-    (void)h;
     if (p == NULL) {
         return 0;
     }
-    ea_fault_t fault = check_owned(p);
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = heap_owned_fault(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK);
+    size_t usable = fault == NO_FAULT ? block_bytes(block_of(p)) - EA_HEADER : 0;
+    ea_cs_exit(cs);
     if (fault != NO_FAULT) {
         ea_panic(fault, PANIC_DETAIL);
     }
-    return block_bytes(block_of(p)) - EA_WORD;
+    return usable;
 }
 
 size_t ea_tlsf_used(ea_tlsf_t *h)

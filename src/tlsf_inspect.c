@@ -105,7 +105,7 @@ int ea_tlsf_check(ea_tlsf_t *h)
     const region_t *first = h->common.regions;
     physical_t st = {first != NULL ? first->first : 0, first, false, 0, 0, 0, 0};
     ea_cs_state_t cs = ea_cs_enter();
-    int rc = visit_blocks(h->common.regions, TLSF_FLAGS, TLSF_MIN_BLOCK, true, check_block, &st);
+    int rc = visit_blocks(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, check_block, &st);
     size_t listed = st.free_blocks;
     uintptr_t listed_sum = 0;
     if (rc == 0) {
@@ -145,7 +145,7 @@ static size_t largest_request(const ea_tlsf_t *h)
             best = block_bytes(b);
         }
     }
-    return best - EA_WORD; /* the head is at least as large as any need of a lower class */
+    return best - EA_HEADER; /* the head is at least as large as any need of a lower class */
 }
 
 void ea_tlsf_stats(ea_tlsf_t *h, ea_stats_t *out)

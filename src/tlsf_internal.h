@@ -25,7 +25,10 @@
 #include "heap_common.h"
 
 typedef struct ea_tlsf_block {
-    size_t header;                  /* footprint | TLSF_PREV_FREE | TLSF_USED */
+    size_t header; /* footprint | TLSF_PREV_FREE | TLSF_USED */
+#if EA_HARDENED
+    size_t check; /* check_value(block, header) */
+#endif
     struct ea_tlsf_block *next_free; /* free blocks only */
     struct ea_tlsf_block *prev_free; /* free blocks only */
 } block_t;
@@ -35,13 +38,13 @@ typedef struct ea_tlsf_block {
 #define TLSF_FLAGS (TLSF_USED | TLSF_PREV_FREE)
 
 /* Header, two links and the footer, on the granule. */
-#define TLSF_MIN_BLOCK ((4 * EA_WORD + EA_GRANULE - 1) & ~(EA_GRANULE - 1))
+#define TLSF_MIN_BLOCK ((EA_HEADER + 3 * EA_WORD + EA_GRANULE - 1) & ~(EA_GRANULE - 1))
 
 /* The largest block: the last granule multiple below 2^EA_TLSF_MAX_BLOCK_LOG2. */
 #define TLSF_MAX_BLOCK (((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2)) - EA_GRANULE)
 
-/* Bytes after a region's last block: the end marker's header. */
-#define TLSF_TAIL EA_WORD
+/* Bytes after a region's last block: the end marker's header (and check word). */
+#define TLSF_TAIL EA_HEADER
 
 #define TLSF_CLASSES (EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT)
 
@@ -62,12 +65,12 @@ static inline block_t *block_after(const block_t *b, size_t size)
 
 static inline void *payload_of(block_t *b)
 {
-    return (unsigned char *)b + EA_WORD;
+    return (unsigned char *)b + EA_HEADER;
 }
 
 static inline block_t *block_of(const void *payload)
 {
-    return block_at((uintptr_t)payload - EA_WORD);
+    return block_at((uintptr_t)payload - EA_HEADER);
 }
 
 /* The footer of the free block that ends where b starts. */

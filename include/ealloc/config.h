@@ -83,4 +83,30 @@ _Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8, "EA_TLSF_MAX_BLOCK
 #endif
 _Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_TLSF_SEARCH_DEPTH must be 1..64");
 
+/*
+ * EA_HARDENED — detect misuse that the default build leaves undefined, always
+ * before the heap changes, and report it through ea_panic: a pointer the heap
+ * never returned (stack, global, another heap, the middle of a block:
+ * EA_FAULT_FOREIGN_POINTER), a block header overwritten by a buffer overrun
+ * (EA_FAULT_CORRUPT, found by a check word kept beside every header), a double
+ * free (EA_FAULT_DOUBLE_FREE), and a heap used before init
+ * (EA_FAULT_NOT_INIT). Costs one word per block and a few instructions per
+ * call (docs/reliability.md). 0 (default) or 1.
+ */
+#ifndef EA_HARDENED
+#define EA_HARDENED 0
+#endif
+_Static_assert((EA_HARDENED) == 0 || (EA_HARDENED) == 1, "EA_HARDENED must be 0 or 1");
+
+/*
+ * EA_POISON — fill the payload of every freed block with a pattern, and check
+ * it when the memory is handed out again and in check(): a write after free is
+ * reported (EA_FAULT_CORRUPT at the allocation; EA_EPOISON from check).
+ * Costs time proportional to the bytes freed and allocated. 0 (default) or 1.
+ */
+#ifndef EA_POISON
+#define EA_POISON 0
+#endif
+_Static_assert((EA_POISON) == 0 || (EA_POISON) == 1, "EA_POISON must be 0 or 1");
+
 #endif /* EALLOC_CONFIG_H */

@@ -58,7 +58,9 @@ enum {
     EA_ECOUNT = -5,     /* the used/free counters disagree with the blocks */
     EA_EBITMAP = -6,    /* (tlsf) a bitmap bit disagrees with its list being empty or not */
     EA_ECLASS = -7,     /* (tlsf) a free block sits in the list of another size class */
-    EA_ELINK = -8       /* (tlsf) a block's link to its physical predecessor is wrong */
+    EA_ELINK = -8,      /* (tlsf) a block's link to its physical predecessor is wrong */
+    EA_ECHECK = -9,     /* (hardened) a block header does not match its check word: overwritten */
+    EA_EPOISON = -10    /* (poison) a free block's poison pattern was overwritten: a write after free */
 };
 
 /*
@@ -110,6 +112,9 @@ typedef struct ea_heap_common {
     size_t alloc_count;
     size_t free_count;
     size_t failed_count;
+#endif
+#if EA_HARDENED
+    size_t cookie; /* mixed into every block's check word, so another heap's blocks do not pass */
 #endif
 } ea_heap_common_t;
 

@@ -4,4 +4,4 @@
 #include "backend_table.h"
 #include "tlsf_internal.h"
 
-BACKEND_TABLE(tlsf, EA_TLSF_EMPTY, EA_GRANULE, TLSF_MIN_BLOCK, EA_WORD, true);
+BACKEND_TABLE(tlsf, EA_TLSF_EMPTY, EA_GRANULE, TLSF_MIN_BLOCK, EA_HEADER, true);

@@ -10,16 +10,25 @@ static ea_llff_t *llff(void)
     return heap;
 }
 
-static void one_word_header_and_granule_rounding(void **state)
+/* Damage a header consistently: its check word (hardened builds) follows, so check() sees the size itself. */
+static void set_size(block_t *b, size_t value)
+{
+    write_header(&llff()->common, b, value);
+}
+
+static void header_and_granule_rounding(void **state)
 {
     (void)state;
+    /* One word of header (two in hardened builds), a link's room at least, on the granule. */
+    assert_int_equal(EA_HEADER, sizeof(size_t) * (1 + EA_HARDENED));
+    assert_int_equal(LLFF_MIN_BLOCK, EA_HARDENED ? 2 * EA_GRANULE : EA_GRANULE);
     unsigned char *a = ea_llff_alloc(llff(), 1);
     unsigned char *b = ea_llff_alloc(llff(), 1);
-    /* Two minimal blocks back to back: one granule each, header included. */
-    assert_int_equal(b - a, EA_GRANULE);
-    assert_int_equal(block_of(a)->size, EA_GRANULE | LLFF_USED);
-    unsigned char *c = ea_llff_alloc(llff(), EA_GRANULE - EA_WORD + 1);
-    assert_int_equal(block_bytes(block_of(c)), 2 * EA_GRANULE);
+    /* Two minimal blocks back to back. */
+    assert_int_equal(b - a, LLFF_MIN_BLOCK);
+    assert_int_equal(block_of(a)->size, LLFF_MIN_BLOCK | LLFF_USED);
+    unsigned char *c = ea_llff_alloc(llff(), LLFF_MIN_BLOCK - EA_HEADER + 1);
+    assert_int_equal(block_bytes(block_of(c)), LLFF_MIN_BLOCK + EA_GRANULE);
     ea_llff_free(llff(), a);
     ea_llff_free(llff(), b);
     ea_llff_free(llff(), c);
@@ -75,13 +84,13 @@ static void check_finds_a_bad_block_size(void **state)
     block_t *a, *b, *c;
     make_abc(&a, &b, &c);
     size_t good = b->size;
-    b->size = good + 4; /* off the granule */
+    set_size(b, good + 4); /* off the granule */
     assert_int_equal(ea_llff_check(llff()), EA_EBLOCK);
-    b->size = (good & ~LLFF_USED) * 1000 | LLFF_USED; /* runs past the region */
+    set_size(b, (good & ~LLFF_USED) * 1000 | LLFF_USED); /* runs past the region */
     assert_int_equal(ea_llff_check(llff()), EA_EBLOCK);
-    b->size = LLFF_USED; /* zero: would loop forever without the check */
+    set_size(b, LLFF_USED); /* zero: would loop forever without the check */
     assert_int_equal(ea_llff_check(llff()), EA_EBLOCK);
-    b->size = good;
+    set_size(b, good);
     assert_int_equal(ea_llff_check(llff()), EA_OK);
 }
 
@@ -90,9 +99,9 @@ static void check_finds_a_free_block_missing_from_the_list(void **state)
     (void)state;
     block_t *a, *b, *c;
     make_abc(&a, &b, &c);
-    b->size &= ~LLFF_USED; /* marked free, never linked */
+    set_size(b, b->size & ~LLFF_USED); /* marked free, never linked */
     assert_int_equal(ea_llff_check(llff()), EA_EFREELIST);
-    b->size |= LLFF_USED;
+    set_size(b, b->size | LLFF_USED);
     assert_int_equal(ea_llff_check(llff()), EA_OK);
 }
 
@@ -118,7 +127,7 @@ static void check_finds_a_missed_coalesce(void **state)
     make_abc(&a, &b, &c);
     ea_llff_free(llff(), payload_of(a));
     /* Free b by hand without merging it into a: two free neighbours. */
-    b->size &= ~LLFF_USED;
+    set_size(b, b->size & ~LLFF_USED);
     b->next = a->next;
     a->next = b;
     llff()->common.used -= block_bytes(b);
@@ -175,7 +184,7 @@ static void realloc_grows_into_a_merged_hole_in_place(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(one_word_header_and_granule_rounding, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(header_and_granule_rounding, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(first_fit_takes_the_lowest_hole, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(free_list_stays_in_address_order, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(check_finds_a_bad_block_size, setup_heap, teardown_heap),

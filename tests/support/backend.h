@@ -13,7 +13,8 @@
 
 typedef struct backend {
     const char *name;
-    void *heap_object;  /* the one heap object the suite works on */
+    void *heap_object;  /* the heap object the suite works on */
+    void *other_object; /* a second heap of the same kind, for tests that need two */
     size_t granule;     /* every block footprint is a multiple of this */
     size_t min_block;   /* smallest footprint */
     size_t header;      /* bytes of header an allocated block carries */

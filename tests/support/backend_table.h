@@ -12,6 +12,7 @@
 #define BACKEND_TABLE(kind, empty_, granule_, min_block_, header_, bounded_)                                        \
     typedef ea_##kind##_t heap_type;                                                                      \
     static heap_type heap_object;                                                                         \
+    static heap_type other_object;                                                                        \
     static void w_make_empty(void *h) { *(heap_type *)h = (heap_type)empty_; }           \
     static void w_init(void *h, void *s, size_t n) { ea_##kind##_init(h, s, n); }                         \
     static void w_init_macro(void *h) { EA_INIT(kind, (heap_type *)h, 4096); }                            \
@@ -32,7 +33,7 @@
     static int w_check(void *h) { return ea_##kind##_check(h); }                                          \
     static void w_walk(void *h, ea_walk_fn f, void *c) { ea_##kind##_walk(h, f, c); }                     \
     static ea_allocator_t w_allocator(void *h) { return ea_##kind##_allocator(h); }                       \
-    const backend_t backend = {#kind,        &heap_object, (granule_),  (min_block_),  (header_),     \
+    const backend_t backend = {#kind,        &heap_object,      &other_object, (granule_),  (min_block_),  (header_),     \
                                (bounded_),   w_make_empty,      w_init,      w_init_macro,  w_add_region,  \
                                w_alloc,      w_alloc_aligned,   w_calloc,    w_realloc,     w_realloc_aligned, \
                                w_free,       w_usable_size,     w_used,      w_free_bytes,  w_stats,       \

@@ -19,6 +19,25 @@
 #define TEST_ARENA_SIZE (64 * 1024)
 #endif
 
+/*
+ * Sizes that have to fit in the arena are written for the default 64 KiB one
+ * and passed through TEST_SCALE: with the default arena (every host run) each
+ * is exactly the number written; a board with little RAM builds the suite
+ * with a smaller TEST_ARENA_SIZE and each such size shrinks in proportion.
+ * An integer constant expression when bytes is one.
+ */
+#define TEST_SCALE(bytes) ((size_t)((unsigned long long)(bytes) * (TEST_ARENA_SIZE) / (64u * 1024u)))
+
+/* The largest alignment the suite asks for: 4096, or in an arena under 32 KiB the largest power of two up to an eighth of it. */
+#define TEST_ALIGN_FITS_(align) ((TEST_ARENA_SIZE) >= 8 * (align))
+#define TEST_MAX_ALIGN                                                                                          \
+    ((size_t)(TEST_ALIGN_FITS_(4096)   ? 4096                                                                   \
+              : TEST_ALIGN_FITS_(2048) ? 2048                                                                   \
+              : TEST_ALIGN_FITS_(1024) ? 1024                                                                   \
+              : TEST_ALIGN_FITS_(512)  ? 512                                                                    \
+              : TEST_ALIGN_FITS_(256)  ? 256                                                                    \
+                                       : 128))
+
 /* The heap under test and its arena (set up by the fixtures below). */
 extern void *heap;
 extern unsigned char *arena;
@@ -58,6 +77,16 @@ extern unsigned panic_inside_section; /* panics that arrived with a section stil
         assert_int_equal(panic_count, before_ + 1);                                \
         assert_int_equal(last_fault, (fault));                                     \
     } while (0)
+
+/*
+ * An allocation from a heap that was never initialised: NULL, or in hardened
+ * builds ea_panic(EA_FAULT_NOT_INIT).
+ */
+#if EA_HARDENED
+#define EXPECT_UNINITIALISED(stmt) EXPECT_PANIC(EA_FAULT_NOT_INIT, (void)(stmt))
+#else
+#define EXPECT_UNINITIALISED(stmt) assert_null(stmt)
+#endif
 
 /* The out-of-memory hook recorder. */
 extern unsigned oom_calls;

@@ -13,6 +13,12 @@ static ea_tlsf_t *tlsf(void)
     return heap;
 }
 
+/* Damage a header consistently: its check word (hardened builds) follows, so check() sees the value itself. */
+static void set_header(block_t *b, size_t value)
+{
+    write_header(&tlsf()->common, b, value);
+}
+
 /* ---- mapping -------------------------------------------------------------------- */
 
 static void assert_class_brackets(size_t size)
@@ -102,7 +108,7 @@ static void one_word_header_exact_split(void **state)
     unsigned char *a = ea_tlsf_alloc(tlsf(), 1);
     unsigned char *b = ea_tlsf_alloc(tlsf(), 100);
     assert_int_equal(b - a, TLSF_MIN_BLOCK);
-    assert_int_equal(block_bytes(block_of(b)), (100 + EA_WORD + EA_GRANULE - 1) & ~(EA_GRANULE - 1));
+    assert_int_equal(block_bytes(block_of(b)), (100 + EA_HEADER + EA_GRANULE - 1) & ~(EA_GRANULE - 1));
     assert_int_equal(block_of(b)->header & TLSF_FLAGS, TLSF_USED);
     ea_tlsf_free(tlsf(), a);
     /* b's header now announces a free block before it, whose footer points at it. */
@@ -155,13 +161,13 @@ static void own_class_is_searched_before_rounding_up(void **state)
     size_t big = class_min_size(class_of(2048)) + 4 * EA_GRANULE;
     size_t small = class_min_size(class_of(2048)) + EA_GRANULE;
     assert_int_equal(class_of(big), class_of(small));
-    void *x = ea_tlsf_alloc(tlsf(), big - EA_WORD);
+    void *x = ea_tlsf_alloc(tlsf(), big - EA_HEADER);
     void *w1 = ea_tlsf_alloc(tlsf(), 8);
-    void *y = ea_tlsf_alloc(tlsf(), small - EA_WORD);
+    void *y = ea_tlsf_alloc(tlsf(), small - EA_HEADER);
     void *w2 = ea_tlsf_alloc(tlsf(), 8);
     ea_tlsf_free(tlsf(), x);
     ea_tlsf_free(tlsf(), y); /* y is now the head of the class list */
-    void *z = ea_tlsf_alloc(tlsf(), big - EA_WORD);
+    void *z = ea_tlsf_alloc(tlsf(), big - EA_HEADER);
 #if EA_TLSF_SEARCH_DEPTH >= 2
     assert_ptr_equal(z, x); /* the second block of the class */
 #else
@@ -256,12 +262,12 @@ static void check_finds_broken_neighbour_links(void **state)
     *footer = a; /* the footer names the wrong block */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ELINK);
     *footer = saved;
-    c->header &= ~TLSF_PREV_FREE; /* c forgets that b is free */
+    set_header(c, c->header & ~TLSF_PREV_FREE); /* c forgets that b is free */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ELINK);
-    c->header |= TLSF_PREV_FREE;
-    a->header |= TLSF_PREV_FREE; /* the first block claims a predecessor */
+    set_header(c, c->header | TLSF_PREV_FREE);
+    set_header(a, a->header | TLSF_PREV_FREE); /* the first block claims a predecessor */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ELINK);
-    a->header &= ~TLSF_PREV_FREE;
+    set_header(a, a->header & ~TLSF_PREV_FREE);
     assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
 }
 
@@ -273,9 +279,9 @@ static void check_finds_a_missed_coalesce(void **state)
     ea_tlsf_free(tlsf(), payload_of(a));
     /* Mark b free by hand, with footer and flags, without merging it into a. */
     size_t size = block_bytes(b);
-    b->header = size | TLSF_PREV_FREE;
+    set_header(b, size | TLSF_PREV_FREE);
     *footer_before(c) = b;
-    c->header |= TLSF_PREV_FREE;
+    set_header(c, c->header | TLSF_PREV_FREE);
     tlsf()->common.used -= size;
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ECOALESCE);
 }
@@ -326,17 +332,17 @@ static void check_finds_bad_sizes_markers_and_counters(void **state)
     block_t *a, *b, *c;
     make_abc(&a, &b, &c);
     size_t good = b->header;
-    b->header = good + EA_GRANULE / 2; /* off the granule */
+    set_header(b, good + EA_GRANULE / 2); /* off the granule */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EBLOCK);
-    b->header = TLSF_USED; /* size 0 */
+    set_header(b, TLSF_USED); /* size 0 */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EBLOCK);
-    b->header = good;
+    set_header(b, good);
     region_t *r = tlsf()->common.regions;
     block_t *marker = block_at(r->end);
     size_t marker_header = marker->header;
-    marker->header = marker_header & ~TLSF_USED; /* the end marker looks free */
+    set_header(marker, marker_header & ~TLSF_USED); /* the end marker looks free */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EBLOCK);
-    marker->header = marker_header;
+    set_header(marker, marker_header);
     tlsf()->common.used += EA_GRANULE;
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ECOUNT);
     tlsf()->common.used -= EA_GRANULE;

@@ -25,13 +25,13 @@ static void region_larger_than_a_block_is_split(void **state)
     backend.stats(heap, &st);
     assert_true(regions_of(h) >= arena_size / 4096);
     assert_true(st.capacity > arena_size - regions_of(h) * 128); /* descriptor, end marker, alignment */
-    assert_true(st.largest_free <= TLSF_MAX_BLOCK - EA_WORD);
+    assert_true(st.largest_free <= TLSF_MAX_BLOCK - EA_HEADER);
     assert_null(ea_tlsf_alloc(h, TLSF_MAX_BLOCK)); /* above the largest block */
     /* Fill it with blocks as large as a block can be: nearly all of the arena. */
     size_t n = 0;
     size_t got = 0;
     void *p;
-    while ((p = ea_tlsf_alloc(h, TLSF_MAX_BLOCK - EA_WORD)) != NULL) {
+    while ((p = ea_tlsf_alloc(h, TLSF_MAX_BLOCK - EA_HEADER)) != NULL) {
         n++;
         got += TLSF_MAX_BLOCK;
     }
