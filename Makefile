@@ -1,9 +1,10 @@
 # ealloc — the common tasks. Every target installs the Debian packages it
 # needs first (as root), or prints the apt-get line to run (otherwise).
 #
-#   make demo      the demo (host example for now)
+#   make demo      the firmware demo: ealloc on a Cortex-M4 under QEMU
+#   make demo-host the host demo: one small heap printed step by step
 #   make test      every test: sanitizers (gcc, clang), valgrind, -m32, release,
-#                  cross-compiled warnings, packaging
+#                  cross-compiled warnings, packaging, firmware on five QEMU boards
 #   make size      .text/.data/.bss of each object for cortex-m0plus, cortex-m4, rv32imac
 #   make clean
 
@@ -13,17 +14,20 @@ CTEST = ctest --output-on-failure -j$(JOBS)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all demo demo-host test test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
-        test-cross test-packaging size deps-demo deps-test clean
+        test-cross test-packaging test-firmware size deps-demo deps-firmware deps-test clean
 
 all: test
 
 deps-demo:
 	@tools/install-deps.sh demo
 deps-test:
-	@tools/install-deps.sh test
+	@tools/install-deps.sh test firmware
+deps-firmware:
+	@tools/install-deps.sh firmware
 
 # ---- demo -----------------------------------------------------------------------
-demo: demo-host
+demo: deps-firmware
+	@sh examples/firmware/demo/run.sh
 
 demo-host: deps-demo
 	@cmake -S . -B $(BUILD)/demo -DCMAKE_BUILD_TYPE=Release -DEALLOC_BUILD_TESTS=OFF >/dev/null
@@ -33,7 +37,7 @@ demo-host: deps-demo
 # ---- tests ----------------------------------------------------------------------
 test: deps-test
 	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
-	    test-cross test-packaging
+	    test-cross test-packaging test-firmware
 	@echo "make test: all test stages passed"
 
 # $(call host_stage,dir,compiler,flags,extra cmake args)
@@ -71,6 +75,10 @@ test-cross:
 test-packaging:
 	@echo "== packaging: find_package, add_subdirectory, pkg-config"
 	@tests/packaging/run.sh $(BUILD)/packaging
+
+test-firmware:
+	@echo "== firmware: the suites on microbit (M0), mps2-an385/386/500 (M3/M4/M7), RV32IMAC under QEMU"
+	@BUILD_ROOT=$(CURDIR)/$(BUILD) tools/firmware-tests.sh
 
 size:
 	@tools/size-report.sh

@@ -224,13 +224,13 @@ static ea_fault_t classify_broken(const ea_heap_common_t *c, const region_t *r, 
 }
 #endif
 
+#if EA_HARDENED
 ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block)
 {
     uintptr_t b = (uintptr_t)p - EA_HEADER;
     if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
         return EA_FAULT_FOREIGN_POINTER;
     }
-#if EA_HARDENED
     if (c->regions == NULL) {
         return EA_FAULT_NOT_INIT;
     }
@@ -245,10 +245,6 @@ ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t fla
     if (!header_intact(c, (const void *)b) || size < min_block || size > r->end - b) {
         return classify_broken(c, r, b, flags, min_block);
     }
-#else
-    (void)c;
-    (void)flags;
-    (void)min_block;
-#endif
     return (*(const size_t *)b & EA_HEADER_USED) != 0 ? EA_NO_FAULT : EA_FAULT_DOUBLE_FREE;
 }
+#endif

@@ -110,8 +110,6 @@ typedef int (*block_visit_fn)(void *ctx, uintptr_t block, size_t size, size_t he
 int visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
                  void *ctx);
 
-/* Bit 0 of every block header, in both back-ends: the block is allocated. */
-#define EA_HEADER_USED ((size_t)1)
 
 /* ea_<backend>_walk: every block, through visit_blocks, inside the critical section. */
 void heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_walk_fn fn,
@@ -130,6 +128,9 @@ bool region_holds(const region_t *list, uintptr_t addr, size_t min_block);
 /* ---- hardened builds: a check word beside every header ---------------------------- */
 
 #define EA_NO_FAULT ((ea_fault_t)0)
+
+/* Bit 0 of every block header, in both back-ends: the block is allocated. */
+#define EA_HEADER_USED ((size_t)1)
 
 #if EA_HARDENED
 /* The check word of a header at block: depends on the value, the address and the heap. */
@@ -177,7 +178,21 @@ void heap_start_checks(ea_heap_common_t *c, const void *region);
  * block overwritten (EA_FAULT_CORRUPT) or a pointer into the middle of a block
  * (EA_FAULT_FOREIGN_POINTER) by walking the region.
  */
+#if EA_HARDENED
 ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block);
+#else
+/* Without hardening the checks are two tests, inlined into the hot paths. */
+static inline ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block)
+{
+    (void)c;
+    (void)flags;
+    (void)min_block;
+    if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
+        return EA_FAULT_FOREIGN_POINTER;
+    }
+    return (*(const size_t *)((uintptr_t)p - EA_HEADER) & EA_HEADER_USED) != 0 ? EA_NO_FAULT : EA_FAULT_DOUBLE_FREE;
+}
+#endif
 
 /* Counter updates; the event counters exist only with EA_STATS. */
 static inline void note_used(ea_heap_common_t *c, size_t grow)

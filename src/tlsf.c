@@ -38,10 +38,11 @@ static void list_insert(ea_tlsf_t *h, block_t *b, size_t size)
     block_t *head = h->heads[cls];
     b->next_free = head;
     b->prev_free = NULL;
+    h->heads[cls] = b;
     if (head != NULL) {
         head->prev_free = b;
+        return; /* the list was not empty: its bits are set already */
     }
-    h->heads[cls] = b;
     h->sl_bitmap[cls >> EA_TLSF_SL_LOG2] |= (ea_tlsf_slmap_t)(1u << (cls & SL_MASK));
     h->fl_bitmap |= (size_t)1 << (cls >> EA_TLSF_SL_LOG2);
 }
@@ -126,7 +127,7 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
  * their lists; *b moves down when the block before it was free (b's header
  * must carry the right PREV_FREE). Returns the size of the whole run.
  */
-static size_t merge(ea_tlsf_t *h, block_t **b, size_t size)
+__attribute__((always_inline)) static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t size)
 {
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
@@ -150,7 +151,7 @@ static size_t merge(ea_tlsf_t *h, block_t **b, size_t size)
  * smallest non-empty class above it. NULL when there is none; in hardened
  * builds also when a block met is damaged (*fault: corrupt).
  */
-static block_t *find_block(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
+__attribute__((always_inline)) static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
 {
     unsigned cls = class_of(need);
     block_t *b = h->heads[cls];
@@ -215,6 +216,43 @@ static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t
  * granule). For a larger alignment the search asks for room to put a free
  * block of padding in front, then splits it off.
  */
+/*
+ * The plain allocation (EA_ALIGN): the hot path, kept straight. The block
+ * comes from a free list, so the block after it already says PREV_FREE: a
+ * split rest needs only its header, footer and list.
+ */
+__attribute__((always_inline)) static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_fault_t *fault)
+{
+    size_t need = block_size_for(size, TLSF_MIN_BLOCK);
+    block_t *b = NULL;
+    if (EA_HARDENED && h->common.regions == NULL) {
+        *fault = EA_FAULT_NOT_INIT;
+        return NULL;
+    }
+    if (need != 0 && need <= TLSF_MAX_BLOCK) {
+        b = find_block(h, need, fault);
+    }
+    if (b == NULL) {
+        note_failed(&h->common);
+        return NULL;
+    }
+    size_t got = block_bytes(b);
+    block_t *after = block_after(b, got);
+    if (got - need >= TLSF_MIN_BLOCK) {
+        block_t *rest = block_after(b, need);
+        write_header(&h->common, rest, got - need);
+        *footer_before(after) = rest;
+        list_insert(h, rest, got - need);
+        got = need;
+    } else {
+        write_header(&h->common, after, after->header & ~TLSF_PREV_FREE);
+    }
+    write_header(&h->common, b, got | TLSF_USED);
+    note_alloc(&h->common, got);
+    return payload_of(b);
+}
+
+/* An allocation aligned beyond EA_ALIGN: the padding in front is carved off as a free block. */
 static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fault)
 {
     size_t need = block_size_for(size, TLSF_MIN_BLOCK);
@@ -369,27 +407,40 @@ bool ea_tlsf_add_region(ea_tlsf_t *h, void *start, size_t size)
     return added;
 }
 
+void *ea_tlsf_alloc(ea_tlsf_t *h, size_t size)
+{
+    ea_fault_t fault = NO_FAULT;
+    ea_cs_state_t cs = ea_cs_enter();
+    void *p = alloc_plain(h, size, &fault);
+    ea_cs_exit(cs);
+    if (p == NULL) {
+        if (fault != NO_FAULT) {
+            ea_panic(fault, PANIC_DETAIL);
+        }
+        ea_oom_hook(h, size, EA_ALIGN);
+    }
+    return p;
+}
+
 void *ea_tlsf_alloc_aligned(ea_tlsf_t *h, size_t align, size_t size)
 {
     if (!is_pow2(align)) {
         return NULL;
     }
+    if (align <= EA_GRANULE) {
+        return ea_tlsf_alloc(h, size);
+    }
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
-    void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size, &fault);
+    void *p = alloc_core(h, align, size, &fault);
     ea_cs_exit(cs);
-    if (fault != NO_FAULT) {
-        ea_panic(fault, PANIC_DETAIL);
-    }
     if (p == NULL) {
+        if (fault != NO_FAULT) {
+            ea_panic(fault, PANIC_DETAIL);
+        }
         ea_oom_hook(h, size, align);
     }
     return p;
-}
-
-void *ea_tlsf_alloc(ea_tlsf_t *h, size_t size)
-{
-    return ea_tlsf_alloc_aligned(h, EA_ALIGN, size);
 }
 
 void *ea_tlsf_calloc(ea_tlsf_t *h, size_t n, size_t size)

@@ -4,7 +4,7 @@
 static void every_power_of_two_up_to_4096(void **state)
 {
     (void)state;
-    for (size_t align = 1; align <= 4096; align *= 2) {
+    for (size_t align = 1; align <= TEST_MAX_ALIGN; align *= 2) {
         for (size_t size = 0; size <= 300; size += 37) {
             unsigned char *p = backend.alloc_aligned(heap, align, size);
             assert_non_null(p);
@@ -27,7 +27,7 @@ static void padding_goes_back_to_the_heap(void **state)
     (void)state;
     /* Put the next free byte just past an alignment boundary, so the padding is large. */
     void *first = backend.alloc(heap, 8);
-    for (size_t align = 64; align <= 4096; align *= 2) {
+    for (size_t align = 64; align <= TEST_MAX_ALIGN; align *= 2) {
         size_t before = backend.used(heap);
         void *p = backend.alloc_aligned(heap, align, 100);
         assert_non_null(p);
@@ -51,7 +51,7 @@ static void padding_is_reused_by_later_allocations(void **state)
 {
     (void)state;
     void *first = backend.alloc(heap, 8);
-    void *big = backend.alloc_aligned(heap, 4096, 16);
+    void *big = backend.alloc_aligned(heap, TEST_MAX_ALIGN, 16);
     assert_non_null(big);
     /* Small blocks now fit in the gap below the aligned block. */
     unsigned below = 0;
@@ -106,7 +106,7 @@ static void allocator_handle_routes_to_the_heap(void **state)
     assert_int_equal((uintptr_t)q % 256, 0);
     assert_int_equal(backend.used(heap), 2 * expected_footprint(100));
     fill_pattern(q, 100, 9);
-    q = ea_realloc(a, q, 3000, 256);
+    q = ea_realloc(a, q, TEST_SCALE(3000), 256);
     assert_non_null(q);
     assert_int_equal((uintptr_t)q % 256, 0);
     assert_pattern(q, 100, 9);

@@ -8,7 +8,7 @@ static void alloc_returns_aligned_usable_disjoint_blocks(void **state)
     (void)state;
     unsigned char *blocks[64];
     for (unsigned i = 0; i < 64; i++) {
-        size_t size = 1 + i * 13;
+        size_t size = 1 + TEST_SCALE(i * 13);
         blocks[i] = backend.alloc(heap, size);
         assert_non_null(blocks[i]);
         assert_int_equal((uintptr_t)blocks[i] % DEFAULT_ALIGN, 0);
@@ -79,12 +79,14 @@ static void impossible_sizes_fail_without_change(void **state)
 static void exhaustion_then_full_recovery(void **state)
 {
     (void)state;
-    static void *blocks[8192];
+    /* Each block takes more than 24 bytes, so the full arena holds fewer than this: */
+    static void *blocks[TEST_ARENA_SIZE / 24];
+    const size_t room = sizeof blocks / sizeof blocks[0]; /* n < room: the loop ended at a failed alloc */
     size_t n = 0;
-    while (n < 8192 && (blocks[n] = backend.alloc(heap, 24)) != NULL) {
+    while (n < room && (blocks[n] = backend.alloc(heap, 24)) != NULL) {
         n++;
     }
-    assert_true(n > 100 && n < 8192);
+    assert_true(n > TEST_SCALE(100) && n < room);
     ea_stats_t st;
     backend.stats(heap, &st);
     assert_true(st.largest_free < 24);

@@ -1,7 +1,7 @@
 /* free: coalescing in every order, and the misuse that is always detected. */
 #include "suites.h"
 
-#define BLOCKS 200
+#define BLOCKS TEST_SCALE(200)
 
 static void *blocks[BLOCKS];
 

@@ -61,11 +61,11 @@ static void grow_moves_when_the_neighbour_is_used(void **state)
     unsigned char *p = backend.alloc(heap, 100);
     void *wall = backend.alloc(heap, 10);
     fill_pattern(p, 100, 3);
-    unsigned char *q = backend.realloc(heap, p, 5000);
+    unsigned char *q = backend.realloc(heap, p, TEST_SCALE(5000));
     assert_non_null(q);
     assert_ptr_not_equal(q, p);
     assert_pattern(q, 100, 3);
-    assert_int_equal(backend.used(heap), expected_footprint(5000) + expected_footprint(10));
+    assert_int_equal(backend.used(heap), expected_footprint(TEST_SCALE(5000)) + expected_footprint(10));
 #if EA_STATS
     ea_stats_t st;
     backend.stats(heap, &st);
@@ -97,11 +97,11 @@ static void failed_realloc_keeps_the_block(void **state)
 static void realloc_aligned_keeps_alignment_when_moving(void **state)
 {
     (void)state;
-    for (size_t align = 16; align <= 4096; align *= 2) {
+    for (size_t align = 16; align <= TEST_MAX_ALIGN; align *= 2) {
         unsigned char *p = backend.alloc_aligned(heap, align, 64);
         void *wall = backend.alloc(heap, 8);
         fill_pattern(p, 64, (unsigned)align);
-        unsigned char *q = backend.realloc_aligned(heap, p, align, 2000);
+        unsigned char *q = backend.realloc_aligned(heap, p, align, TEST_SCALE(2000));
         assert_non_null(q);
         assert_int_equal((uintptr_t)q % align, 0);
         assert_pattern(q, 64, (unsigned)align);
@@ -120,15 +120,15 @@ static void realloc_to_a_stricter_alignment_moves(void **state)
     /* A block that is not on the new alignment is moved onto it, keeping its data. */
     unsigned char *p = backend.alloc_aligned(heap, 64, 64);
     unsigned char *nudge = NULL;
-    if ((uintptr_t)p % 4096 == 0) {
+    if ((uintptr_t)p % TEST_MAX_ALIGN == 0) {
         nudge = p;
         p = backend.alloc_aligned(heap, 64, 64);
     }
-    assert_true((uintptr_t)p % 4096 != 0);
+    assert_true((uintptr_t)p % TEST_MAX_ALIGN != 0);
     fill_pattern(p, 64, 5);
-    unsigned char *q = backend.realloc_aligned(heap, p, 4096, 64);
+    unsigned char *q = backend.realloc_aligned(heap, p, TEST_MAX_ALIGN, 64);
     assert_non_null(q);
-    assert_int_equal((uintptr_t)q % 4096, 0);
+    assert_int_equal((uintptr_t)q % TEST_MAX_ALIGN, 0);
     assert_pattern(q, 64, 5);
     backend.free(heap, q);
     backend.free(heap, nudge);
@@ -140,7 +140,7 @@ static void realloc_chain_keeps_data(void **state)
     unsigned char *p = NULL;
     size_t size = 0;
     for (unsigned step = 0; step < 40; step++) {
-        size_t next = (step % 3 == 2) ? size / 2 + 1 : size + 97 * step + 1;
+        size_t next = (step % 3 == 2) ? size / 2 + 1 : size + TEST_SCALE(97 * step) + 1;
         p = backend.realloc(heap, p, next);
         assert_non_null(p);
         if (size != 0) {

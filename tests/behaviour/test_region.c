@@ -12,10 +12,10 @@ static void second_region_adds_capacity_and_serves(void **state)
     assert_true(st.capacity > one + arena_size / 2);
     assert_int_equal(st.free_blocks, 2);
     /* Fill both: blocks must come from the second region too. */
-    static void *blocks[4096];
+    static void *blocks[2 * TEST_ARENA_SIZE / 100]; /* each block takes more than 100 bytes of the two arenas */
     size_t n = 0;
     unsigned in_second = 0;
-    while (n < 4096 && (blocks[n] = backend.alloc(heap, 100)) != NULL) {
+    while (n < sizeof blocks / sizeof blocks[0] && (blocks[n] = backend.alloc(heap, 100)) != NULL) {
         unsigned char *p = blocks[n];
         in_second += p >= second_arena && p < second_arena + arena_size;
         fill_pattern(p, 100, (unsigned)n);
@@ -50,9 +50,10 @@ static void bad_regions_are_refused(void **state)
     assert_int_equal(after.free_blocks, before.free_blocks);
     /* A region whose end touches the start of the heap's region overlaps nothing. */
     backend.make_empty(heap);
-    backend.init(heap, second_arena + 4096, arena_size - 4096);
-    assert_false(backend.add_region(heap, second_arena, 4097));
-    assert_true(backend.add_region(heap, second_arena, 4096));
+    const size_t below = TEST_SCALE(4096);
+    backend.init(heap, second_arena + below, arena_size - below);
+    assert_false(backend.add_region(heap, second_arena, below + 1));
+    assert_true(backend.add_region(heap, second_arena, below));
 }
 
 static void touching_regions_never_merge(void **state)

@@ -5,8 +5,13 @@
 
 #include "ea_port.h"
 
-static _Alignas(max_align_t) unsigned char arena_storage[TEST_ARENA_SIZE];
-static _Alignas(max_align_t) unsigned char second_storage[TEST_ARENA_SIZE];
+/*
+ * Aligned to the largest alignment the suite asks for, so the place of every
+ * aligned block, and the padding in front of it, is the same on every target
+ * and in every build, not an accident of where the linker put the arena.
+ */
+static _Alignas(TEST_MAX_ALIGN) unsigned char arena_storage[TEST_ARENA_SIZE];
+static _Alignas(TEST_MAX_ALIGN) unsigned char second_storage[TEST_ARENA_SIZE];
 
 void *heap;
 unsigned char *arena = arena_storage;

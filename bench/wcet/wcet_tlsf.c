@@ -1,0 +1,471 @@
+/*
+ * tlsf: heap states that make alloc, free and realloc take their longest
+ * paths. Built through the public calls; the internal header only supplies
+ * the class mapping (class_of, class_min_size) and the block layout, so that
+ * every case can check it built the state it means to, for whatever
+ * EA_TLSF_SL_LOG2 / EA_TLSF_SEARCH_DEPTH the library was configured with.
+ *
+ * Cost model the cases follow (tlsf.c): alloc = class of the request, up to
+ * EA_TLSF_SEARCH_DEPTH blocks of that class looked at, then a second-level
+ * bitmap scan, else a first-level scan and a second-level one; the block
+ * taken out of its list (clearing the bitmap bits when it was the only one),
+ * split, and the rest filed in its list (one more store when that list is
+ * not empty). An alignment above the granule adds a padding block in front.
+ * free = merge with the block after and the block before, each taken out of
+ * its list, then file the result. realloc = in place (grow into the next
+ * block, or shrink), or claim the previous block and move the data down, or
+ * allocate + copy + free.
+ */
+#include <string.h>
+
+#include "fw.h"
+#include "tlsf_internal.h"
+#include "wcet.h"
+
+/* Bytes in front of a payload (two words in hardened builds); older internals name only EA_WORD. */
+#ifndef EA_HEADER
+#define EA_HEADER EA_WORD
+#endif
+
+#define BE "tlsf"
+
+static ea_tlsf_t heap;
+static const char *case_id;
+
+static void need(bool cond, const char *what)
+{
+    wcet_require(cond, BE, case_id, what);
+}
+
+static void fresh(const char *id, size_t bytes)
+{
+    const ea_tlsf_t empty = EA_TLSF_EMPTY;
+    case_id = id;
+    heap = empty;
+    ea_tlsf_init(&heap, wcet_arena, bytes);
+}
+
+/* The largest heap the arena gives, capped so that it is one region (one block of the top class). */
+static size_t huge_bytes(void)
+{
+    size_t cap = TLSF_MAX_BLOCK;
+    return wcet_arena_bytes < cap ? wcet_arena_bytes : cap;
+}
+
+/* An allocated block of footprint exactly f (a granule multiple, at least TLSF_MIN_BLOCK). */
+static void *blk(size_t f)
+{
+    void *p = ea_tlsf_alloc(&heap, f - EA_HEADER);
+    need(p != NULL && block_bytes(block_of(p)) == f, "could not allocate a block of the footprint wanted");
+    return p;
+}
+
+static unsigned fl_of(size_t f)
+{
+    return class_of(f) >> EA_TLSF_SL_LOG2;
+}
+
+/* The block of footprint f is the only free block of its whole first level. */
+static bool alone_in_fl(size_t f)
+{
+    unsigned cls = class_of(f);
+    ea_tlsf_slmap_t m = heap.sl_bitmap[cls >> EA_TLSF_SL_LOG2];
+    return m == (ea_tlsf_slmap_t)(1u << (cls & (EA_TLSF_SL_COUNT - 1))) && heap.heads[cls] != NULL &&
+           heap.heads[cls]->next_free == NULL;
+}
+
+static bool class_nonempty(size_t f)
+{
+    return heap.heads[class_of(f)] != NULL;
+}
+
+static void checked(void)
+{
+    need(ea_tlsf_check(&heap) == 0, "check() failed after the timed call");
+}
+
+static uint32_t t_alloc(size_t size, void **out)
+{
+    uintptr_t r;
+    uint32_t n = bench_measure(BENCH_FN(ea_tlsf_alloc), (uintptr_t)&heap, size, 0, &r);
+    *out = (void *)r;
+    return n;
+}
+
+static uint32_t t_alloc_aligned(size_t align, size_t size, void **out)
+{
+    uintptr_t r;
+    uint32_t n = bench_measure(BENCH_FN(ea_tlsf_alloc_aligned), (uintptr_t)&heap, align, size, &r);
+    *out = (void *)r;
+    return n;
+}
+
+static uint32_t t_free(void *p)
+{
+    return bench_measure(BENCH_FN(ea_tlsf_free), (uintptr_t)&heap, (uintptr_t)p, 0, NULL);
+}
+
+static uint32_t t_realloc(void *p, size_t size, void **out)
+{
+    uintptr_t r;
+    uint32_t n = bench_measure(BENCH_FN(ea_tlsf_realloc), (uintptr_t)&heap, (uintptr_t)p, size, &r);
+    *out = (void *)r;
+    return n;
+}
+
+/*
+ * The smallest footprint f0 that starts a class wider than one granule, so a
+ * block of f0 bytes is in the same class as a request of f0 + granule and
+ * too small for it: what the own-class search can fail on.
+ */
+static size_t first_wide_class_start(size_t at_least)
+{
+    for (size_t f = at_least; f < ((size_t)1 << 20); f += EA_GRANULE) {
+        unsigned c = class_of(f);
+        if (class_min_size(c) == f && class_of(f + EA_GRANULE) == c) {
+            return f;
+        }
+    }
+    return 0;
+}
+
+/* DEPTH free blocks of footprint f, each behind a guard block in use, in front of the rest of the heap. */
+static void too_small_blocks(size_t f, void **keep)
+{
+    void *small[EA_TLSF_SEARCH_DEPTH];
+    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH); i++) {
+        small[i] = blk(f);
+        keep[i] = blk(TLSF_MIN_BLOCK);
+    }
+    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH); i++) {
+        ea_tlsf_free(&heap, small[i]);
+    }
+}
+
+static void alloc_cases(void)
+{
+    void *p;
+    void *guards[EA_TLSF_SEARCH_DEPTH];
+    size_t big = huge_bytes();
+
+    /* A tiny request against one huge free block: the bitmaps searched from level 0 to the top. */
+    fresh("alloc-tiny-from-one-huge-block", big);
+    size_t top = block_bytes(heap.heads[class_of(heap.common.capacity)]);
+    uint32_t n = t_alloc(1, &p);
+    need(p != NULL, "alloc failed");
+    checked();
+    wcet_report(BE, case_id, "alloc", n, -1,
+                "request 1 B (class 0); the only free block is %zu B, class %u of %u (first level %u of %u): "
+                "empty own class, empty level, first-level scan to the top, block alone in its level, split",
+                top, class_of(top), (unsigned)TLSF_CLASSES, fl_of(top), (unsigned)EA_TLSF_FL_COUNT);
+
+    /* The same on a small heap: the count does not depend on the size of the block. */
+    fresh("alloc-tiny-from-one-block-4KiB", 4096);
+    n = t_alloc(1, &p);
+    need(p != NULL, "alloc failed");
+    checked();
+    wcet_report(BE, case_id, "alloc", n, -1, "as above with a 4 KiB heap: same path, same count expected");
+
+    /* The own-class search: DEPTH blocks in the request's class, all too small; then the next class of the level. */
+    size_t f0 = first_wide_class_start(TLSF_MIN_BLOCK);
+    need(f0 != 0, "no class wider than a granule");
+    size_t req = f0 + EA_GRANULE; /* footprint of the request: same class as f0, larger */
+    fresh("alloc-own-class-search-then-same-level", big);
+    too_small_blocks(f0, guards);
+    size_t next_f = class_min_size(class_of(f0) + 1u);
+    need(fl_of(next_f) == fl_of(f0), "the next class is in another level (configuration)");
+    void *nb = blk(next_f);
+    (void)blk(TLSF_MIN_BLOCK);
+    ea_tlsf_free(&heap, nb);
+    need(class_of(req) == class_of(f0), "request and small blocks are in different classes");
+    n = t_alloc(req - EA_HEADER, &p);
+    need(p == nb, "the block of the next class was not the one taken");
+    checked();
+    wcet_report(BE, case_id, "alloc", n, EA_TLSF_SEARCH_DEPTH,
+                "request footprint %zu B (class %u); its class holds %u free blocks of %zu B (too small); "
+                "the next class (%zu B) of the same level has one; split",
+                req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, next_f);
+
+    /* Own-class search that fails, then the first-level scan to the top class: the longest plain alloc. */
+    fresh("alloc-own-class-search-then-top", big);
+    too_small_blocks(f0, guards);
+    n = t_alloc(req - EA_HEADER, &p);
+    need(p != NULL && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1], "not taken from the top block");
+    checked();
+    wcet_report(BE, case_id, "alloc", n, EA_TLSF_SEARCH_DEPTH,
+                "request footprint %zu B (class %u); %u free blocks of %zu B in its class, all too small; "
+                "no other block below the top class: own-class search + first-level scan + split",
+                req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0);
+
+    /* Aligned: a padding block in front and a rest behind, both filed; own-class search before. */
+    const size_t align = 256;
+    size_t pad_room = align - EA_GRANULE + TLSF_MIN_BLOCK;
+    size_t areq = TLSF_MIN_BLOCK + pad_room; /* what find_block looks for with a 1-byte request */
+    fresh("alloc-aligned-from-one-huge-block", big);
+    n = t_alloc_aligned(align, 1, &p);
+    need(p != NULL && ((uintptr_t)p & (align - 1)) == 0, "aligned alloc failed");
+    checked();
+    wcet_report(BE, case_id, "alloc_aligned", n, -1,
+                "alloc_aligned(%zu, 1) from one huge block: padding block in front and rest behind, both filed", align);
+
+    size_t af0 = class_min_size(class_of(areq));
+    if (af0 < areq && af0 >= TLSF_MIN_BLOCK) {
+        fresh("alloc-aligned-own-class-search-then-top", big);
+        too_small_blocks(af0, guards);
+        n = t_alloc_aligned(align, 1, &p);
+        need(p != NULL && ((uintptr_t)p & (align - 1)) == 0, "aligned alloc failed");
+        checked();
+        wcet_report(BE, case_id, "alloc_aligned", n, EA_TLSF_SEARCH_DEPTH,
+                    "alloc_aligned(%zu, 1): searches for %zu B (class %u) where %u free blocks of %zu B are too small, "
+                    "then the top; padding block and rest filed",
+                    align, areq, class_of(areq), (unsigned)(EA_TLSF_SEARCH_DEPTH), af0);
+    }
+
+    /*
+     * The same, with the padding block filed in a list that already has a
+     * block (one more store). Where the padding falls depends on the address
+     * of the top block, so a dry run finds its size; the extra free block of
+     * that size and its guard are together a multiple of the alignment, which
+     * keeps the top block's address the same modulo the alignment.
+     */
+    if (af0 < areq && af0 >= TLSF_MIN_BLOCK) {
+        fresh("alloc-aligned-dry-run", big);
+        too_small_blocks(af0, guards);
+        uintptr_t top_at = (uintptr_t)block_of(guards[EA_TLSF_SEARCH_DEPTH - 1]) + TLSF_MIN_BLOCK;
+        p = ea_tlsf_alloc_aligned(&heap, align, 1);
+        need(p != NULL, "dry run failed");
+        size_t gap = (size_t)((uintptr_t)block_of(p) - top_at);
+        need(gap >= TLSF_MIN_BLOCK, "no padding block");
+        size_t guard = align - gap % align;
+        while (guard < TLSF_MIN_BLOCK) {
+            guard += align;
+        }
+        fresh("alloc-aligned-own-class-search-then-top-padding-into-nonempty-list", big);
+        void *extra = blk(gap);
+        (void)blk(guard);
+        too_small_blocks(af0, guards);
+        ea_tlsf_free(&heap, extra);
+        need(class_nonempty(gap), "state not as intended");
+        n = t_alloc_aligned(align, 1, &p);
+        need(p != NULL && ((uintptr_t)p & (align - 1)) == 0 && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1],
+             "aligned alloc not from the top block");
+        need((uintptr_t)block_of(p) - ((uintptr_t)block_of(guards[EA_TLSF_SEARCH_DEPTH - 1]) + TLSF_MIN_BLOCK) == gap,
+             "the padding differs from the dry run's");
+        checked();
+        wcet_report(BE, case_id, "alloc_aligned", n, EA_TLSF_SEARCH_DEPTH,
+                    "as the case before, and the %zu B padding block is filed in a list that has a block already", gap);
+    }
+
+    /* A request that fits nowhere: how long a failure takes. */
+    fresh("alloc-fails", 4096);
+    n = t_alloc(8192, &p);
+    need(p == NULL, "did not fail");
+    wcet_report(BE, case_id, "alloc", n, -1, "request 8 KiB from a 4 KiB heap: NULL (ea_oom_hook, the default, included)");
+}
+
+static void free_cases(void)
+{
+    size_t big = huge_bytes();
+
+    fresh("free-no-free-neighbour", big);
+    (void)blk(32);
+    void *x = blk(32);
+    (void)blk(32);
+    uint32_t n = t_free(x);
+    checked();
+    wcet_report(BE, case_id, "free", n, -1, "both neighbours in use: no merge, filed in an empty class");
+
+    fresh("free-both-neighbours-same-class", big);
+    void *a = blk(32), *b = blk(32), *c = blk(32);
+    (void)blk(32);
+    ea_tlsf_free(&heap, a);
+    ea_tlsf_free(&heap, c);
+    n = t_free(b);
+    checked();
+    wcet_report(BE, case_id, "free", n, -1, "both neighbours free (32 B each, one list): merged into 96 B");
+
+    /*
+     * Both neighbours free, each the only free block of its first level (taking
+     * them out clears a second- and a first-level bit each), and the merged
+     * block filed in a list that already has a block.
+     */
+    const size_t fa = 96, fb = 272, fc = 160, fm = fa + fb + fc;
+    fresh("free-both-neighbours-free", big);
+    a = blk(fa);
+    b = blk(fb);
+    c = blk(fc);
+    (void)blk(TLSF_MIN_BLOCK);
+    void *y = blk(fm);
+    (void)blk(TLSF_MIN_BLOCK);
+    ea_tlsf_free(&heap, y);
+    ea_tlsf_free(&heap, a);
+    ea_tlsf_free(&heap, c);
+    need(fl_of(fa) != fl_of(fc) && fl_of(fa) != fl_of(fm) && fl_of(fc) != fl_of(fm), "levels not distinct");
+    need(alone_in_fl(fa) && alone_in_fl(fc) && class_nonempty(fm), "state not as intended");
+    n = t_free(b);
+    checked();
+    wcet_report(BE, case_id, "free", n, -1,
+                "block of %zu B between free blocks of %zu B and %zu B, each alone in its first level (%u, %u); "
+                "merged %zu B filed in a non-empty list (level %u)",
+                fb, fa, fc, fl_of(fa), fl_of(fc), fm, fl_of(fm));
+}
+
+static void realloc_cases(void)
+{
+    size_t big = huge_bytes();
+    void *p;
+
+    fresh("realloc-shrink-in-place", big);
+    void *x = blk(256);
+    (void)blk(TLSF_MIN_BLOCK);
+    uint32_t n = t_realloc(x, 8, &p);
+    need(p == x, "moved");
+    checked();
+    wcet_report(BE, case_id, "realloc", n, -1, "256 B block shrunk to a 8-byte request: the tail filed");
+
+    fresh("realloc-grow-in-place", big);
+    x = blk(TLSF_MIN_BLOCK);
+    void *f = blk(96);
+    (void)blk(TLSF_MIN_BLOCK);
+    ea_tlsf_free(&heap, f);
+    n = t_realloc(x, 64, &p);
+    need(p == x, "moved");
+    checked();
+    wcet_report(BE, case_id, "realloc", n, -1,
+                "%zu B block grown to a 64-byte request into the free 96 B block after it; the rest filed",
+                (size_t)TLSF_MIN_BLOCK);
+
+    /* Grow into the previous block: claimed, data moved down, tail filed. */
+    fresh("realloc-grow-into-previous", big);
+    void *a = blk(96);
+    x = blk(TLSF_MIN_BLOCK);
+    (void)blk(TLSF_MIN_BLOCK);
+    ea_tlsf_free(&heap, a);
+    n = t_realloc(x, 64, &p);
+    need(p == a, "not moved into the previous block");
+    checked();
+    wcet_report(BE, case_id, "realloc", n, -1,
+                "%zu B block (%zu bytes kept) grown to a 64-byte request into the free 96 B block before it; "
+                "memmove of the kept bytes; tail filed",
+                (size_t)TLSF_MIN_BLOCK, (size_t)(TLSF_MIN_BLOCK - EA_HEADER));
+
+    /*
+     * Grow into the previous and the next block, both alone in their first
+     * level, tail filed in a non-empty list: the longest claim_backward.
+     */
+    const size_t fa = 96, fx = TLSF_MIN_BLOCK, fc = 160;
+    const size_t tail = 48;                 /* first level 0: apart from a (level 1) and c (level 2) */
+    const size_t want = fa + fx + fc - tail; /* more than in place can give (fx + fc), less than all three */
+    fresh("realloc-grow-into-previous-and-next", big);
+    a = blk(fa);
+    x = blk(fx);
+    void *c = blk(fc);
+    (void)blk(TLSF_MIN_BLOCK);
+    void *y = blk(tail);
+    (void)blk(TLSF_MIN_BLOCK);
+    ea_tlsf_free(&heap, y);
+    ea_tlsf_free(&heap, a);
+    ea_tlsf_free(&heap, c);
+    need(alone_in_fl(fa) && alone_in_fl(fc) && class_nonempty(tail), "state not as intended");
+    n = t_realloc(x, want - EA_HEADER, &p);
+    need(p == a, "not moved into the previous block");
+    checked();
+    wcet_report(BE, case_id, "realloc", n, -1,
+                "%zu B block (%zu bytes kept) grown to %zu B: claims the free %zu B before and %zu B after (each alone in "
+                "its level); memmove; %zu B tail filed in a non-empty list",
+                fx, fx - EA_HEADER, want, fa, fc, tail);
+
+    /*
+     * Neither in place nor backward: allocate (own-class search that fails,
+     * first-level scan to the top), copy the kept bytes, free with both neighbours
+     * free and alone in their levels, merged block into a non-empty list.
+     */
+    void *guards[EA_TLSF_SEARCH_DEPTH];
+    size_t f0 = first_wide_class_start(fa + fx + fc + EA_GRANULE);
+    need(f0 != 0, "no wide class");
+    size_t req = f0 + EA_GRANULE;
+    const size_t fm = fa + fx + fc;
+    fresh("realloc-move", big);
+    a = blk(fa);
+    x = blk(fx);
+    c = blk(fc);
+    (void)blk(TLSF_MIN_BLOCK);
+    y = blk(fm);
+    (void)blk(TLSF_MIN_BLOCK);
+    too_small_blocks(f0, guards);
+    ea_tlsf_free(&heap, y);
+    ea_tlsf_free(&heap, a);
+    ea_tlsf_free(&heap, c);
+    need(alone_in_fl(fa) && alone_in_fl(fc) && class_nonempty(fm), "state not as intended");
+    n = t_realloc(x, req - EA_HEADER, &p);
+    need(p != NULL && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1], "not moved to the top block");
+    checked();
+    wcet_report(BE, case_id, "realloc", n, EA_TLSF_SEARCH_DEPTH,
+                "%zu B block grown to %zu B: neither neighbour helps, so alloc (%u too-small blocks of %zu B in its "
+                "class, then the top) + memcpy of %zu bytes + free merging %zu B and %zu B (alone in their levels) "
+                "into a non-empty list",
+                fx, req, (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, fx - EA_HEADER, fa, fc);
+}
+
+/* xorshift32: the random search below must be the same on every run. */
+static uint32_t rng_state = 2463534242u;
+static uint32_t rng(void)
+{
+    uint32_t x = rng_state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return rng_state = x;
+}
+
+/* Sizes 1 .. 2^12, log-uniform. */
+static size_t random_size(void)
+{
+    unsigned bits = rng() % 12u;
+    return 1u + (rng() & (((size_t)2 << bits) - 1u));
+}
+
+/*
+ * A check on the cases above: a long random run on a 64 KiB heap, every
+ * alloc, aligned alloc and free timed; its maxima must not exceed the
+ * constructed worst cases.
+ */
+static void random_search(void)
+{
+    enum { SLOTS = 512, OPS = 200000 };
+    static void *slot[SLOTS];
+    uint32_t max_alloc = 0, max_aligned = 0, max_free = 0;
+    fresh("random-search", 64 * 1024);
+    memset(slot, 0, sizeof slot);
+    for (unsigned i = 0; i < OPS; i++) {
+        unsigned s = rng() % SLOTS;
+        void *p;
+        if (slot[s] == NULL) {
+            uint32_t n;
+            if ((rng() & 3u) == 0) {
+                n = t_alloc_aligned((size_t)16 << (rng() % 6u), random_size(), &p);
+                max_aligned = n > max_aligned ? n : max_aligned;
+            } else {
+                n = t_alloc(random_size(), &p);
+                max_alloc = n > max_alloc ? n : max_alloc;
+            }
+            slot[s] = p;
+        } else {
+            uint32_t n = t_free(slot[s]);
+            max_free = n > max_free ? n : max_free;
+            slot[s] = NULL;
+        }
+    }
+    checked();
+    wcet_report(BE, "random-search", "alloc", max_alloc, OPS, "max over a random run (64 KiB heap, sizes 1..4096)");
+    wcet_report(BE, "random-search", "alloc_aligned", max_aligned, OPS, "max over the same run (alignment 16..512)");
+    wcet_report(BE, "random-search", "free", max_free, OPS, "max over the same run");
+}
+
+void wcet_tlsf(void)
+{
+    alloc_cases();
+    free_cases();
+    realloc_cases();
+    random_search();
+}
