@@ -13,6 +13,9 @@
 
 #define EA_WORD sizeof(size_t)
 
+/* The hot paths are a handful of small helpers: -Os must not turn them into calls. */
+#define EA_ALWAYS_INLINE __attribute__((always_inline))
+
 /*
  * Bytes in front of every payload: one word of header; in hardened builds a
  * second word, the header's check value, which catches a header overwritten by
@@ -29,13 +32,13 @@
 #define EA_GRANULE_LOG2 EA_LOG2_(EA_GRANULE)
 
 /* Whether x is a power of two (0 is not). */
-static inline bool is_pow2(size_t x)
+EA_ALWAYS_INLINE static inline bool is_pow2(size_t x)
 {
     return x != 0 && (x & (x - 1)) == 0;
 }
 
 /* x rounded up to a multiple of the power of two a, or 0 when that overflows. */
-static inline size_t align_up_checked(size_t x, size_t a)
+EA_ALWAYS_INLINE static inline size_t align_up_checked(size_t x, size_t a)
 {
     return x > SIZE_MAX - (a - 1) ? 0 : (x + a - 1) & ~(a - 1);
 }
@@ -46,7 +49,7 @@ static inline size_t align_up_checked(size_t x, size_t a)
  * that the sum overflows: checked before any rounding (a request near SIZE_MAX
  * must fail, never wrap to a small block).
  */
-static inline size_t block_size_for(size_t size, size_t min_block)
+EA_ALWAYS_INLINE static inline size_t block_size_for(size_t size, size_t min_block)
 {
     if (size > SIZE_MAX - EA_HEADER) {
         return 0;
@@ -56,7 +59,7 @@ static inline size_t block_size_for(size_t size, size_t min_block)
 }
 
 /* *out = n * size; false when the product overflows. */
-static inline bool mul_checked(size_t n, size_t size, size_t *out)
+EA_ALWAYS_INLINE static inline bool mul_checked(size_t n, size_t size, size_t *out)
 {
     if (size != 0 && n > SIZE_MAX / size) {
         return false;
@@ -142,7 +145,7 @@ static inline size_t check_value(const ea_heap_common_t *c, uintptr_t block, siz
 #endif
 
 /* Write a block header (in hardened builds with its check word, the word after it). */
-static inline void write_header(const ea_heap_common_t *c, void *block, size_t header)
+EA_ALWAYS_INLINE static inline void write_header(const ea_heap_common_t *c, void *block, size_t header)
 {
     size_t *w = block;
     w[0] = header;
@@ -154,7 +157,7 @@ static inline void write_header(const ea_heap_common_t *c, void *block, size_t h
 }
 
 /* Whether a header still matches its check word (always true in other builds). */
-static inline bool header_intact(const ea_heap_common_t *c, const void *block)
+EA_ALWAYS_INLINE static inline bool header_intact(const ea_heap_common_t *c, const void *block)
 {
 #if EA_HARDENED
     const size_t *w = block;
@@ -195,7 +198,7 @@ static inline ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void 
 #endif
 
 /* Counter updates; the event counters exist only with EA_STATS. */
-static inline void note_used(ea_heap_common_t *c, size_t grow)
+EA_ALWAYS_INLINE static inline void note_used(ea_heap_common_t *c, size_t grow)
 {
     c->used += grow;
 #if EA_STATS
@@ -205,7 +208,7 @@ static inline void note_used(ea_heap_common_t *c, size_t grow)
 #endif
 }
 
-static inline void note_alloc(ea_heap_common_t *c, size_t bytes)
+EA_ALWAYS_INLINE static inline void note_alloc(ea_heap_common_t *c, size_t bytes)
 {
     note_used(c, bytes);
 #if EA_STATS
@@ -213,7 +216,7 @@ static inline void note_alloc(ea_heap_common_t *c, size_t bytes)
 #endif
 }
 
-static inline void note_free(ea_heap_common_t *c, size_t bytes)
+EA_ALWAYS_INLINE static inline void note_free(ea_heap_common_t *c, size_t bytes)
 {
     c->used -= bytes;
 #if EA_STATS
@@ -221,7 +224,7 @@ static inline void note_free(ea_heap_common_t *c, size_t bytes)
 #endif
 }
 
-static inline void note_failed(ea_heap_common_t *c)
+EA_ALWAYS_INLINE static inline void note_failed(ea_heap_common_t *c)
 {
 #if EA_STATS
     c->failed_count++;

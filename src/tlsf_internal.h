@@ -85,7 +85,7 @@ static inline block_t **footer_before(const block_t *b)
  * in linear classes one granule apart; above, each power of two [2^f, 2^(f+1))
  * is cut into SL_COUNT classes. One bit scan, no branch.
  */
-__attribute__((always_inline)) static inline unsigned class_of(size_t size)
+EA_ALWAYS_INLINE static inline unsigned class_of(size_t size)
 {
     unsigned f = fls_size(size | ((size_t)1 << EA_TLSF_SMALL_LOG2));
     return ((f - EA_TLSF_SMALL_LOG2) << EA_TLSF_SL_LOG2) + (unsigned)(size >> (f - EA_TLSF_SL_LOG2));
