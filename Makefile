@@ -50,15 +50,15 @@ endef
 
 test-asan-gcc:
 	@echo "== gcc, AddressSanitizer + UndefinedBehaviorSanitizer"
-	@$(call host_stage,asan-gcc,gcc,$(SANITIZE))
+	@$(call host_stage,asan-gcc,gcc,$(SANITIZE),-DEALLOC_TEST_PRELOAD=OFF)
 
 test-asan-clang:
 	@echo "== clang, AddressSanitizer + UndefinedBehaviorSanitizer"
-	@$(call host_stage,asan-clang,clang,$(SANITIZE))
+	@$(call host_stage,asan-clang,clang,$(SANITIZE),-DEALLOC_TEST_PRELOAD=OFF)
 
 test-valgrind:
 	@echo "== gcc -O1, every test under valgrind memcheck"
-	@$(call host_stage,valgrind,gcc,-O1 -g,"-DEALLOC_TEST_LAUNCHER=valgrind;-q;--error-exitcode=99;--leak-check=full" -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7)
+	@$(call host_stage,valgrind,gcc,-O1 -g,"-DEALLOC_TEST_LAUNCHER=valgrind;-q;--error-exitcode=99;--leak-check=full" -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7 -DEALLOC_TEST_PRELOAD=OFF)
 
 test-m32:
 	@echo "== gcc -m32 (32-bit x86)"

@@ -45,3 +45,28 @@ function(ealloc_add_library name port_dir)
         target_link_libraries(${name} PUBLIC Threads::Threads)
     endif()
 endfunction()
+
+# ealloc_add_malloc_library(<name> <ealloc-library> <backend>)
+#
+# The malloc shim (src/malloc.c, <ealloc/malloc.h>) as the static library
+# <name>, on the ealloc library <ealloc-library> (which brings the port and the
+# configuration), serving malloc from one heap of <backend> (tlsf or llff).
+# Kept out of ealloc_add_library: linking ealloc alone never replaces malloc.
+function(ealloc_add_malloc_library name core backend)
+    if(NOT backend MATCHES "^(tlsf|llff)$")
+        message(FATAL_ERROR "malloc back-end '${backend}': must be tlsf or llff")
+    endif()
+    get_filename_component(root ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.. ABSOLUTE)
+    add_library(${name} STATIC ${root}/src/malloc.c)
+    target_link_libraries(${name} PUBLIC ${core})
+    target_compile_definitions(${name} PUBLIC EA_MALLOC_BACKEND=${backend})
+    target_include_directories(${name} PRIVATE ${root}/src)
+    target_compile_options(${name} PRIVATE ${EALLOC_WARNING_FLAGS})
+    if(EALLOC_WARNINGS_AS_ERRORS)
+        target_compile_options(${name} PRIVATE -Werror)
+    endif()
+    # A C library may call the allocator only from inside itself (newlib's
+    # printf calls _malloc_r): make the linker take the shim's object before
+    # it gets to the C library, whatever the program itself calls.
+    target_link_options(${name} INTERFACE "LINKER:--undefined=malloc")
+endfunction()

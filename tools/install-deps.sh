@@ -10,7 +10,7 @@ packages_for() {
     case "$1" in
         demo) echo "cmake make gcc" ;;
         test) echo "cmake make gcc clang pkg-config libcmocka-dev valgrind gcc-multilib libclang-rt-14-dev \
-                    gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3" ;;
+                    gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3 xz-utils" ;;
         firmware) echo "qemu-system-arm qemu-system-misc gcc-arm-none-eabi libnewlib-arm-none-eabi \
                         gcc-riscv64-unknown-elf" ;;
         bench) echo "python3" ;;
