@@ -248,3 +248,18 @@ ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t fla
     return (*(const size_t *)b & EA_HEADER_USED) != 0 ? EA_NO_FAULT : EA_FAULT_DOUBLE_FREE;
 }
 #endif
+
+bool poison_intact(uintptr_t from, uintptr_t to)
+{
+#if EA_POISON
+    for (const unsigned char *b = (const unsigned char *)from; (uintptr_t)b < to; b++) {
+        if (*b != EA_POISON_BYTE) {
+            return false;
+        }
+    }
+#else
+    (void)from;
+    (void)to;
+#endif
+    return true;
+}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "ealloc/ealloc.h"
 
 #define EA_WORD sizeof(size_t)
@@ -168,6 +170,27 @@ EA_ALWAYS_INLINE static inline bool header_intact(const ea_heap_common_t *c, con
     return true;
 #endif
 }
+
+/* ---- poisoned builds: freed memory filled with a pattern -------------------------- */
+
+/* The poison byte: bit 0 clear, so a header word made of it reads as a free block. */
+#define EA_POISON_BYTE 0x5Au
+
+/* Fill [from, to) with the poison byte (nothing in other builds). */
+EA_ALWAYS_INLINE static inline void poison_fill(uintptr_t from, uintptr_t to)
+{
+#if EA_POISON
+    if (to > from) {
+        memset((void *)from, (int)EA_POISON_BYTE, to - from);
+    }
+#else
+    (void)from;
+    (void)to;
+#endif
+}
+
+/* Whether [from, to) still holds nothing but the poison byte (always true in other builds). */
+bool poison_intact(uintptr_t from, uintptr_t to);
 
 /* Start a heap's check words (at its first init). */
 void heap_start_checks(ea_heap_common_t *c, const void *region);

@@ -89,6 +89,13 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
             pad += align; /* the padding must be able to stand as a free block */
         }
         if (pad <= (*link)->size && (*link)->size - pad >= need) {
+            /* Poisoned builds: the bytes about to be handed out must still be poison. */
+            uintptr_t from = at + pad + EA_HEADER;
+            uintptr_t to = at + pad + need;
+            if (!poison_intact(from > at + LLFF_FREE_META ? from : at + LLFF_FREE_META, to)) {
+                *fault = EA_FAULT_CORRUPT;
+                return NULL;
+            }
             block_t *b = block_at(at + pad);
             size_t got = carve(h, link, pad, need);
             write_header(&h->common, b, got | LLFF_USED);
@@ -153,8 +160,20 @@ static ea_fault_t free_core(ea_llff_t *h, void *p)
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        if (insert_free(h, b, size, &fault) != NULL) {
+        block_t **link = insert_free(h, b, size, &fault);
+        if (link != NULL) {
             note_free(&h->common, size);
+            if (EA_POISON) {
+                /* All but the merged block's own header and link becomes poison: the freed block
+                 * (its header too when it merged into the block before), the header and link of
+                 * a block after it that it absorbed. */
+                uintptr_t at = (uintptr_t)b;
+                uintptr_t merged_end = (uintptr_t)*link + (*link)->size;
+                poison_fill(*link == b ? at + LLFF_FREE_META : at, at + size);
+                if (merged_end > at + size) {
+                    poison_fill(at + size, at + size + LLFF_FREE_META);
+                }
+            }
         }
     }
     return fault;
@@ -184,6 +203,16 @@ static ea_fault_t resize_in_place(ea_llff_t *h, block_t *b, size_t size, bool *f
     size_t got = carve(h, link, pad, *fits ? need : have);
     write_header(&h->common, b, got | LLFF_USED);
     b->next = saved_next;
+    if (EA_POISON) {
+        /* A tail given back holds old data: it becomes poison. Find it in the list after b. */
+        block_t *after = *link;
+        while (after != NULL && (uintptr_t)after < (uintptr_t)b) {
+            after = after->next;
+        }
+        if ((uintptr_t)after == (uintptr_t)b + got) {
+            poison_fill((uintptr_t)after + LLFF_FREE_META, (uintptr_t)after + after->size);
+        }
+    }
     h->common.used -= have;
     note_used(&h->common, got);
     return NO_FAULT;
@@ -199,6 +228,7 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
     }
     region_insert(&h->common.regions, where, &layout);
     h->common.capacity += layout.end - layout.first;
+    poison_fill(layout.first + LLFF_FREE_META, layout.end);
     ea_fault_t ignored = NO_FAULT; /* a new block overlaps nothing */
     (void)insert_free(h, block_at(layout.first), layout.end - layout.first, &ignored);
     return NO_FAULT;

@@ -36,6 +36,9 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
     }
     st->expected_free = st->expected_free->next;
     st->free_end = at + size;
+    if (!poison_intact(at + LLFF_FREE_META, at + size)) {
+        return EA_EPOISON;
+    }
     return 0;
 }
 

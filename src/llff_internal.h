@@ -29,6 +29,9 @@ typedef struct ea_llff_block {
 
 #define LLFF_USED EA_HEADER_USED
 
+/* A free block's own words: header (and check word) and the link; the rest is its interior. */
+#define LLFF_FREE_META (EA_HEADER + sizeof(void *))
+
 /* The smallest block: a header and a link, rounded to the granule. */
 #define LLFF_MIN_BLOCK ((EA_HEADER + sizeof(void *) + EA_GRANULE - 1) & ~(EA_GRANULE - 1))
 

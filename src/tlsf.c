@@ -217,6 +217,28 @@ static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t
  * block of padding in front, then splits it off.
  */
 /*
+ * Poisoned builds: whether the bytes of the free block b (size bytes) that an
+ * allocation of need bytes at offset would hand out still hold the poison —
+ * a write after free shows here, before the memory is given out again.
+ */
+EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t size, size_t offset, size_t need)
+{
+#if EA_POISON
+    uintptr_t interior = (uintptr_t)b + TLSF_FREE_META;
+    uintptr_t end = (uintptr_t)b + size - EA_WORD;
+    uintptr_t from = (uintptr_t)b + offset + EA_HEADER;
+    uintptr_t to = (uintptr_t)b + offset + need;
+    return poison_intact(from > interior ? from : interior, to < end ? to : end);
+#else
+    (void)b;
+    (void)size;
+    (void)offset;
+    (void)need;
+    return true;
+#endif
+}
+
+/*
  * The plain allocation (EA_ALIGN): the hot path, kept straight. The block
  * comes from a free list, so the block after it already says PREV_FREE: a
  * split rest needs only its header, footer and list.
@@ -237,6 +259,11 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         return NULL;
     }
     size_t got = block_bytes(b);
+    if (!poison_untouched(b, got, 0, need)) {
+        list_insert(h, b, got); /* back where it was: reported, not handed out */
+        *fault = EA_FAULT_CORRUPT;
+        return NULL;
+    }
     block_t *after = block_after(b, got);
     if (got - need >= TLSF_MIN_BLOCK) {
         block_t *rest = block_after(b, need);
@@ -286,6 +313,11 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     size_t gap = gap_for(b, align);
+    if (!poison_untouched(b, block_bytes(b), gap, need)) {
+        list_insert(h, b, block_bytes(b));
+        *fault = EA_FAULT_CORRUPT;
+        return NULL;
+    }
     note_alloc(&h->common, carve(h, b, block_bytes(b), gap, need));
     return payload_of(block_after(b, gap));
 }
@@ -319,7 +351,15 @@ static block_t *resize(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
             need = have;
         }
     }
-    h->common.used += carve(h, f, size, offset, need) - have;
+    size_t got = carve(h, f, size, offset, need);
+    h->common.used += got - have;
+    if (EA_POISON) {
+        /* A tail given back holds old data: it becomes poison. */
+        block_t *tail = block_after(f, offset + got);
+        if ((tail->header & TLSF_USED) == 0) {
+            poison_fill((uintptr_t)tail + TLSF_FREE_META, (uintptr_t)tail + block_bytes(tail) - EA_WORD);
+        }
+    }
     return result;
 }
 
@@ -345,7 +385,18 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         /* USED stays clear even if b vanishes into the block before it */
         write_header(&h->common, b, b->header & ~TLSF_USED);
         note_free(&h->common, size);
+        block_t *freed = b;
+        size_t own = size;
         size = merge(h, &b, size);
+        if (EA_POISON) {
+            /* Everything that is not the merged block's own header, links and footer becomes poison:
+             * the freed block, the footer of a free block before it, the header and links of one after. */
+            uintptr_t at = (uintptr_t)freed;
+            poison_fill(b != freed ? at - EA_WORD : at, at + own);
+            if ((uintptr_t)b + size > at + own) {
+                poison_fill(at + own, at + own + TLSF_FREE_META);
+            }
+        }
         make_free(h, b, size);
     }
     return fault;
@@ -367,6 +418,7 @@ static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
     size_t bytes = layout.end - layout.first;
     h->common.capacity += bytes;
     write_header(&h->common, block_at(layout.end), TLSF_USED); /* the end marker: size 0, never free */
+    poison_fill(layout.first + TLSF_FREE_META, layout.end - EA_WORD);
     make_free(h, block_at(layout.first), bytes);
     return true;
 }

@@ -56,6 +56,9 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
     if (*footer_before(block_at(at + size)) != block_at(at)) {
         return EA_ELINK;
     }
+    if (!poison_intact(at + TLSF_FREE_META, at + size - EA_WORD)) {
+        return EA_EPOISON;
+    }
     st->prev_free = true;
     st->free_blocks++;
     st->free_sum += at;

@@ -43,6 +43,9 @@ typedef struct ea_tlsf_block {
 /* The largest block: the last granule multiple below 2^EA_TLSF_MAX_BLOCK_LOG2. */
 #define TLSF_MAX_BLOCK (((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2)) - EA_GRANULE)
 
+/* A free block's own words: header (and check word) and two links; its footer is its last word. */
+#define TLSF_FREE_META (EA_HEADER + 2 * EA_WORD)
+
 /* Bytes after a region's last block: the end marker's header (and check word). */
 #define TLSF_TAIL EA_HEADER
 

@@ -187,12 +187,13 @@ static void realloc_grows_into_the_free_block_before(void **state)
     fill_pattern(b, 100, 21);
     ea_tlsf_free(tlsf(), a);
     size_t used = ea_tlsf_used(tlsf());
+    size_t b_bytes = block_bytes(block_of(b)); /* read now: the move overwrites that header */
     ea_stats_t before;
     backend.stats(heap, &before);
     unsigned char *q = ea_tlsf_realloc(tlsf(), b, 300);
     assert_ptr_equal(q, a); /* moved down into the free block before it */
     assert_pattern(q, 100, 21);
-    assert_int_equal(ea_tlsf_used(tlsf()), used - block_bytes(block_of(b)) + block_bytes(block_of(q)));
+    assert_int_equal(ea_tlsf_used(tlsf()), used - b_bytes + block_bytes(block_of(q)));
     assert_int_equal(backend.check(heap), EA_OK);
 #if EA_STATS
     /* The whole run claimed while the data moved is not recorded as a peak. */
