@@ -263,3 +263,18 @@ bool poison_intact(uintptr_t from, uintptr_t to)
 #endif
     return true;
 }
+
+size_t heap_usable_size(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail)
+{
+    if (p == NULL) {
+        return 0;
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    ea_fault_t fault = heap_owned_fault(c, p, flags, min_block);
+    size_t usable = fault == EA_NO_FAULT ? (*(const size_t *)((uintptr_t)p - EA_HEADER) & ~flags) - EA_HEADER : 0;
+    ea_cs_exit(cs);
+    if (fault != EA_NO_FAULT) {
+        ea_panic(fault, detail);
+    }
+    return usable;
+}

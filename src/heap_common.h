@@ -220,6 +220,13 @@ static inline ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void 
 }
 #endif
 
+/*
+ * ea_<backend>_usable_size: the payload bytes of the allocated block at p
+ * (0 for NULL), after heap_owned_fault's checks; a fault goes to ea_panic
+ * with detail, outside the critical section.
+ */
+size_t heap_usable_size(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail);
+
 /* Counter updates; the event counters exist only with EA_STATS. */
 EA_ALWAYS_INLINE static inline void note_used(ea_heap_common_t *c, size_t grow)
 {

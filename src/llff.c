@@ -350,17 +350,7 @@ void *ea_llff_realloc(ea_llff_t *h, void *p, size_t size)
 
 size_t ea_llff_usable_size(ea_llff_t *h, const void *p)
 {
-    if (p == NULL) {
-        return 0;
-    }
-    ea_cs_state_t cs = ea_cs_enter();
-    ea_fault_t fault = check_owned(h, p);
-    size_t usable = fault == NO_FAULT ? block_bytes(block_of(p)) - EA_HEADER : 0;
-    ea_cs_exit(cs);
-    if (fault != NO_FAULT) {
-        ea_panic(fault, PANIC_DETAIL);
-    }
-    return usable;
+    return heap_usable_size(&h->common, p, LLFF_USED, LLFF_MIN_BLOCK, PANIC_DETAIL);
 }
 
 size_t ea_llff_used(ea_llff_t *h)

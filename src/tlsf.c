@@ -593,17 +593,7 @@ void *ea_tlsf_realloc(ea_tlsf_t *h, void *p, size_t size)
 
 size_t ea_tlsf_usable_size(ea_tlsf_t *h, const void *p)
 {
-    if (p == NULL) {
-        return 0;
-    }
-    ea_cs_state_t cs = ea_cs_enter();
-    ea_fault_t fault = heap_owned_fault(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK);
-    size_t usable = fault == NO_FAULT ? block_bytes(block_of(p)) - EA_HEADER : 0;
-    ea_cs_exit(cs);
-    if (fault != NO_FAULT) {
-        ea_panic(fault, PANIC_DETAIL);
-    }
-    return usable;
+    return heap_usable_size(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK, PANIC_DETAIL);
 }
 
 size_t ea_tlsf_used(ea_tlsf_t *h)
