@@ -68,14 +68,44 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b, unsign
     }
 }
 
+/*
+ * The hot paths (plain alloc, free) inline the list operations; the rest of
+ * the file calls one out-of-line copy of each (the *_call functions), so
+ * that speed costs the code size of one copy, not one per caller.
+ */
+__attribute__((noinline)) static void list_insert_call(ea_tlsf_t *h, block_t *b, size_t size)
+{
+    list_insert(h, b, size);
+}
+
+__attribute__((noinline)) static void list_remove_call(ea_tlsf_t *h, block_t *b, unsigned cls)
+{
+    list_remove(h, b, cls);
+}
+
+/* list_remove inlined (hot is a constant true on the hot paths) or called. */
+EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, bool hot, block_t *b, unsigned cls)
+{
+    if (hot) {
+        list_remove(h, b, cls);
+    } else {
+        list_remove_call(h, b, cls);
+    }
+}
+
 /* [b, b + size) becomes a free block; the block before it is in use, the one after it too. */
-static void make_free(ea_tlsf_t *h, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void make_free(ea_tlsf_t *h, block_t *b, size_t size)
 {
     block_t *after = block_after(b, size);
     write_header(&h->common, b, size);
     *footer_before(after) = b;
     write_header(&h->common, after, after->header | TLSF_PREV_FREE);
     list_insert(h, b, size);
+}
+
+__attribute__((noinline)) static void make_free_call(ea_tlsf_t *h, block_t *b, size_t size)
+{
+    make_free(h, b, size);
 }
 
 /*
@@ -127,22 +157,27 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
  * their lists; *b moves down when the block before it was free (b's header
  * must carry the right PREV_FREE). Returns the size of the whole run.
  */
-EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t size)
+EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t size, bool hot)
 {
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
         size_t n = block_bytes(next);
-        list_remove(h, next, class_of(n));
+        unlink_block(h, hot, next, class_of(n));
         size += n;
     }
     if (((*b)->header & TLSF_PREV_FREE) != 0) {
         block_t *prev = *footer_before(*b);
         size_t n = block_bytes(prev);
-        list_remove(h, prev, class_of(n));
+        unlink_block(h, hot, prev, class_of(n));
         size += n;
         *b = prev;
     }
     return size;
+}
+
+__attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, size_t size)
+{
+    return merge(h, b, size, false);
 }
 
 /*
@@ -151,7 +186,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
  * smallest non-empty class above it. NULL when there is none; in hardened
  * builds also when a block met is damaged (*fault: corrupt).
  */
-EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
+EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea_fault_t *fault, bool hot)
 {
     unsigned cls = class_of(need);
     block_t *b = h->heads[cls];
@@ -161,7 +196,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
             return NULL;
         }
         if (block_bytes(b) >= need) {
-            list_remove(h, b, cls);
+            unlink_block(h, hot, b, cls);
             return b;
         }
     }
@@ -181,8 +216,13 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    list_remove(h, b, cls);
+    unlink_block(h, hot, b, cls);
     return b;
+}
+
+__attribute__((noinline)) static block_t *find_block_call(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
+{
+    return find_block(h, need, fault, false);
 }
 
 /*
@@ -196,12 +236,12 @@ static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t
     block_t *b = block_after(f, offset);
     size_t flags = TLSF_USED;
     if (offset != 0) {
-        make_free(h, f, offset);
+        make_free_call(h, f, offset);
         flags |= TLSF_PREV_FREE;
         size -= offset;
     }
     if (size - need >= TLSF_MIN_BLOCK) {
-        make_free(h, block_after(b, need), size - need);
+        make_free_call(h, block_after(b, need), size - need);
         size = need;
     } else {
         block_t *after = block_after(b, size);
@@ -252,7 +292,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         return NULL;
     }
     if (need != 0 && need <= TLSF_MAX_BLOCK) {
-        b = find_block(h, need, fault);
+        b = find_block(h, need, fault, true);
     }
     if (b == NULL) {
         note_failed(&h->common);
@@ -260,7 +300,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
     }
     size_t got = block_bytes(b);
     if (!poison_untouched(b, got, 0, need)) {
-        list_insert(h, b, got); /* back where it was: reported, not handed out */
+        list_insert_call(h, b, got); /* back where it was: reported, not handed out */
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
@@ -306,7 +346,7 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     if (need != 0 && need <= TLSF_MAX_BLOCK && pad_room <= TLSF_MAX_BLOCK - need) {
-        b = find_block(h, need + pad_room, fault);
+        b = find_block_call(h, need + pad_room, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
@@ -314,7 +354,7 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
     }
     size_t gap = gap_for(b, align);
     if (!poison_untouched(b, block_bytes(b), gap, need)) {
-        list_insert(h, b, block_bytes(b));
+        list_insert_call(h, b, block_bytes(b));
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
@@ -338,7 +378,7 @@ static block_t *resize(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
     if (!neighbours_sound(h, b, have)) {
         return NULL; /* hardened: found and reported by the caller */
     }
-    size_t size = merge(h, &f, have);
+    size_t size = merge_call(h, &f, have);
     size_t offset = (size_t)((uintptr_t)b - (uintptr_t)f);
     block_t *result = b;
     if (need > size - offset) {
@@ -387,7 +427,7 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         note_free(&h->common, size);
         block_t *freed = b;
         size_t own = size;
-        size = merge(h, &b, size);
+        size = merge(h, &b, size, true);
         if (EA_POISON) {
             /* Everything that is not the merged block's own header, links and footer becomes poison:
              * the freed block, the footer of a free block before it, the header and links of one after. */
@@ -419,7 +459,7 @@ static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
     h->common.capacity += bytes;
     write_header(&h->common, block_at(layout.end), TLSF_USED); /* the end marker: size 0, never free */
     poison_fill(layout.first + TLSF_FREE_META, layout.end - EA_WORD);
-    make_free(h, block_at(layout.first), bytes);
+    make_free_call(h, block_at(layout.first), bytes);
     return true;
 }
 
