@@ -5,6 +5,7 @@
 #   make demo-host the host demo: one small heap printed step by step
 #   make test      every test: sanitizers (gcc, clang), valgrind, -m32, release,
 #                  cross-compiled warnings, packaging, firmware on five QEMU boards
+#   make bench     every benchmark (host, Cortex-M4 under QEMU, worst cases) and the report: bench/results/
 #   make size      .text/.data/.bss of each object for cortex-m0plus, cortex-m4, rv32imac
 #   make clean
 
@@ -14,7 +15,7 @@ CTEST = ctest --output-on-failure -j$(JOBS)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all demo demo-host test test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
-        test-cross test-packaging test-firmware size deps-demo deps-firmware deps-test clean
+        test-cross test-packaging test-firmware bench size deps-demo deps-firmware deps-test clean
 
 all: test
 
@@ -79,6 +80,11 @@ test-packaging:
 test-firmware:
 	@echo "== firmware: the suites on microbit (M0), mps2-an385/386/500 (M3/M4/M7), RV32IMAC under QEMU"
 	@BUILD_ROOT=$(CURDIR)/$(BUILD) tools/firmware-tests.sh
+
+# ---- benchmarks -----------------------------------------------------------------
+bench:
+	@tools/install-deps.sh demo firmware bench
+	@sh bench/run-bench.sh
 
 size:
 	@tools/size-report.sh
