@@ -3,7 +3,7 @@
 #
 #   make demo      the firmware demo: ealloc on a Cortex-M4 under QEMU
 #   make demo-host the host demo: one small heap printed step by step
-#   make test      every test: sanitizers (gcc, clang), valgrind, -m32, release,
+#   make test      every test: sanitizers (gcc, clang), valgrind, -m32, big-endian PowerPC, release,
 #                  cross-compiled warnings, packaging, firmware on five QEMU boards
 #   make bench     every benchmark (host, Cortex-M4 under QEMU, worst cases) and the report: bench/results/
 #   make size      .text/.data/.bss of each object for cortex-m0plus, cortex-m4, rv32imac
@@ -15,7 +15,7 @@ CTEST = ctest --output-on-failure -j$(JOBS)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all demo demo-host test test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
-        test-cross test-packaging test-firmware bench size deps-demo deps-firmware deps-test clean
+        test-big-endian test-cross test-packaging test-firmware bench size deps-demo deps-firmware deps-test clean
 
 all: test
 
@@ -37,8 +37,8 @@ demo-host: deps-demo
 
 # ---- tests ----------------------------------------------------------------------
 test: deps-test
-	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
-	    test-cross test-packaging test-firmware
+	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-m32 test-big-endian \
+	    test-release test-cross test-packaging test-firmware
 	@echo "make test: all test stages passed"
 
 # $(call host_stage,dir,compiler,flags,extra cmake args)
@@ -68,6 +68,15 @@ test-m32:
 test-release:
 	@echo "== gcc -O2, release build"
 	@$(call host_stage,release,gcc,-O2 -DNDEBUG,)
+
+test-big-endian:
+	@echo "== big-endian: the host suites on 32-bit PowerPC Linux under qemu-user"
+	@cmake -S . -B $(BUILD)/big-endian -DCMAKE_TOOLCHAIN_FILE=targets/toolchains/powerpc-linux-gnu.cmake \
+	    -DCMAKE_BUILD_TYPE=Debug -DEALLOC_HOSTED_PANIC=ON -DEALLOC_TEST_WITH_SHIM=ON -DEALLOC_BUILD_BENCH=OFF \
+	    -DEALLOC_BUILD_EXAMPLES=OFF -DEALLOC_TEST_PRELOAD=OFF "-DEALLOC_TEST_LAUNCHER=qemu-ppc;-L;/usr/powerpc-linux-gnu" \
+	    -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7 >/dev/null
+	@cmake --build $(BUILD)/big-endian -j$(JOBS) >/dev/null
+	@cd $(BUILD)/big-endian && $(CTEST)
 
 test-cross:
 	@echo "== cross builds: warnings as errors for Cortex-M0+/M4/M7, big-endian Arm, RV32IMAC"
