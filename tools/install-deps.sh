@@ -40,7 +40,7 @@ done
 if [ "$(id -u)" -eq 0 ]; then
     echo "install-deps: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
+    apt-get update -qq || echo "install-deps: apt-get update failed; trying the package lists at hand"
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
     echo "install-deps: missing Debian packages. Run:" >&2
