@@ -194,8 +194,8 @@ void heap_start_checks(ea_heap_common_t *c, const void *region)
 {
 #if EA_HARDENED
     /* No entropy on bare metal: the addresses of the heap and its region make each heap's words its own. */
-    size_t x = ((size_t)(uintptr_t)c ^ ((size_t)(uintptr_t)region << 7)) * (size_t)0x85EBCA77u;
-    c->cookie = x ^ (x >> 16);
+    size_t x = ((size_t)(uintptr_t)c ^ ((size_t)(uintptr_t)region << EA_COOKIE_REGION_SHIFT)) * EA_COOKIE_MULTIPLIER;
+    c->cookie = x ^ (x >> EA_COOKIE_SHIFT);
 #else
     (void)c;
     (void)region;

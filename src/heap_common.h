@@ -138,11 +138,18 @@ bool region_holds(const region_t *list, uintptr_t addr, size_t min_block);
 #define EA_HEADER_USED ((size_t)1)
 
 #if EA_HARDENED
+/* Odd multipliers and shifts that spread every input bit over the word (a multiply-xorshift hash). */
+#define EA_MIX_MULTIPLIER ((size_t)0x9E3779B1u)
+#define EA_MIX_SHIFT 13
+#define EA_COOKIE_MULTIPLIER ((size_t)0x85EBCA77u)
+#define EA_COOKIE_SHIFT 16
+#define EA_COOKIE_REGION_SHIFT 7
+
 /* The check word of a header at block: depends on the value, the address and the heap. */
 static inline size_t check_value(const ea_heap_common_t *c, uintptr_t block, size_t header)
 {
-    size_t x = (header ^ (size_t)block) * (size_t)0x9E3779B1u;
-    return x ^ (x >> 13) ^ c->cookie;
+    size_t x = (header ^ (size_t)block) * EA_MIX_MULTIPLIER;
+    return x ^ (x >> EA_MIX_SHIFT) ^ c->cookie;
 }
 #endif
 

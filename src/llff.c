@@ -209,7 +209,7 @@ static ea_fault_t resize_in_place(ea_llff_t *h, block_t *b, size_t size, bool *f
         while (after != NULL && (uintptr_t)after < (uintptr_t)b) {
             after = after->next;
         }
-        if ((uintptr_t)after == (uintptr_t)b + got) {
+        if (after != NULL && (uintptr_t)after == (uintptr_t)b + got) {
             poison_fill((uintptr_t)after + LLFF_FREE_META, (uintptr_t)after + after->size);
         }
     }

@@ -425,18 +425,20 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         /* USED stays clear even if b vanishes into the block before it */
         write_header(&h->common, b, b->header & ~TLSF_USED);
         note_free(&h->common, size);
+#if EA_POISON
         block_t *freed = b;
         size_t own = size;
+#endif
         size = merge(h, &b, size, true);
-        if (EA_POISON) {
-            /* Everything that is not the merged block's own header, links and footer becomes poison:
-             * the freed block, the footer of a free block before it, the header and links of one after. */
-            uintptr_t at = (uintptr_t)freed;
-            poison_fill(b != freed ? at - EA_WORD : at, at + own);
-            if ((uintptr_t)b + size > at + own) {
-                poison_fill(at + own, at + own + TLSF_FREE_META);
-            }
+#if EA_POISON
+        /* Everything that is not the merged block's own header, links and footer becomes poison:
+         * the freed block, the footer of a free block before it, the header and links of one after. */
+        uintptr_t at = (uintptr_t)freed;
+        poison_fill(b != freed ? at - EA_WORD : at, at + own);
+        if ((uintptr_t)b + size > at + own) {
+            poison_fill(at + own, at + own + TLSF_FREE_META);
         }
+#endif
         make_free(h, b, size);
     }
     return fault;
