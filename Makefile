@@ -73,7 +73,7 @@ test-big-endian:
 	@echo "== big-endian: the host suites on 32-bit PowerPC Linux under qemu-user"
 	@cmake -S . -B $(BUILD)/big-endian -DCMAKE_TOOLCHAIN_FILE=targets/toolchains/powerpc-linux-gnu.cmake \
 	    -DCMAKE_BUILD_TYPE=Debug -DEALLOC_HOSTED_PANIC=ON -DEALLOC_TEST_WITH_SHIM=ON -DEALLOC_BUILD_BENCH=OFF \
-	    -DEALLOC_BUILD_EXAMPLES=OFF -DEALLOC_TEST_PRELOAD=OFF "-DEALLOC_TEST_LAUNCHER=qemu-ppc;-L;/usr/powerpc-linux-gnu" \
+	    -DEALLOC_BUILD_EXAMPLES=OFF -DEALLOC_TEST_PRELOAD=OFF -DEALLOC_TEST_LAUNCHER=qemu-ppc \
 	    -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7 >/dev/null
 	@cmake --build $(BUILD)/big-endian -j$(JOBS) >/dev/null
 	@cd $(BUILD)/big-endian && $(CTEST)

@@ -11,7 +11,7 @@ packages_for() {
         demo) echo "cmake make gcc" ;;
         test) echo "cmake make gcc clang pkg-config libcmocka-dev valgrind gcc-multilib libclang-rt-14-dev \
                     gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3 xz-utils \
-                    gcc-powerpc-linux-gnu libc6-dev-powerpc-cross qemu-user" ;;
+                    binutils-powerpc-linux-gnu libc6-dev-powerpc-cross libgcc-12-dev-powerpc-cross qemu-user" ;;
         firmware) echo "qemu-system-arm qemu-system-misc gcc-arm-none-eabi libnewlib-arm-none-eabi \
                         gcc-riscv64-unknown-elf" ;;
         bench) echo "python3" ;;
