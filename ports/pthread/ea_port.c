@@ -17,3 +17,33 @@ void ea_cs_exit(ea_cs_state_t state)
     (void)state;
     (void)pthread_mutex_unlock(&ea_heap_lock);
 }
+
+/*
+ * fork: the lock is taken before fork, so no heap is half-changed in the
+ * child, and released after it in the parent. The child's only thread is not
+ * the one that took the lock (glibc refuses to unlock a recursive mutex for
+ * it), so the child starts a fresh lock instead.
+ */
+static void lock_before_fork(void)
+{
+    (void)pthread_mutex_lock(&ea_heap_lock);
+}
+
+static void unlock_in_parent(void)
+{
+    (void)pthread_mutex_unlock(&ea_heap_lock);
+}
+
+static void fresh_lock_in_child(void)
+{
+    pthread_mutexattr_t attr;
+    (void)pthread_mutexattr_init(&attr);
+    (void)pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    (void)pthread_mutex_init(&ea_heap_lock, &attr);
+    (void)pthread_mutexattr_destroy(&attr);
+}
+
+__attribute__((constructor)) static void register_fork_handlers(void)
+{
+    (void)pthread_atfork(lock_before_fork, unlock_in_parent, fresh_lock_in_child);
+}
