@@ -5,6 +5,10 @@
 #   make demo-host the host demo: one small heap printed step by step
 #   make test      every test: sanitizers (gcc, clang), valgrind, -m32, big-endian PowerPC, release,
 #                  cross-compiled warnings, packaging, firmware on five QEMU boards
+#   make lint      clang-tidy, cppcheck and gcc -fanalyzer over src/ and include/
+#   make fuzz      libFuzzer on each back-end for FUZZ_SECONDS (default 300)
+#   make coverage  lines and branches of src/ reached by the host tests (gcovr)
+#   make soak      the model test for SOAK_OPS (default 100 million) on both back-ends
 #   make bench     every benchmark (host, Cortex-M4 under QEMU, worst cases) and the report: bench/results/
 #   make size      .text/.data/.bss of each object for cortex-m0plus, cortex-m4, rv32imac
 #   make clean
@@ -15,7 +19,8 @@ CTEST = ctest --output-on-failure -j$(JOBS)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all demo demo-host test test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
-        test-big-endian test-cross test-packaging test-firmware bench size deps-demo deps-firmware deps-test clean
+        test-big-endian test-cross test-packaging test-firmware test-lint test-fuzz test-tsan \
+        lint fuzz coverage soak bench size deps-demo deps-firmware deps-test clean
 
 all: test
 
@@ -38,7 +43,7 @@ demo-host: deps-demo
 # ---- tests ----------------------------------------------------------------------
 test: deps-test
 	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-m32 test-big-endian \
-	    test-release test-cross test-packaging test-firmware
+	    test-release test-tsan test-cross test-packaging test-lint test-fuzz test-firmware
 	@echo "make test: all test stages passed"
 
 # $(call host_stage,dir,compiler,flags,extra cmake args)
@@ -77,6 +82,34 @@ test-big-endian:
 	    -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7 >/dev/null
 	@cmake --build $(BUILD)/big-endian -j$(JOBS) >/dev/null
 	@cd $(BUILD)/big-endian && $(CTEST)
+
+test-tsan:
+	@echo "== clang ThreadSanitizer: threads sharing a heap through the pthread port"
+	@cmake -S . -B $(BUILD)/tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	    -DCMAKE_C_FLAGS="-fsanitize=thread -O1 -g" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
+	    -DEALLOC_THREAD_OPS=100000 -DEALLOC_BUILD_BENCH=OFF -DEALLOC_BUILD_EXAMPLES=OFF -DEALLOC_TEST_PRELOAD=OFF >/dev/null
+	@cmake --build $(BUILD)/tsan -j$(JOBS) --target threads_llff threads_tlsf test_pthread_port >/dev/null
+	@cd $(BUILD)/tsan && $(CTEST) -R "threads_|pthread_port"
+
+test-lint: lint
+
+test-fuzz:
+	@echo "== libFuzzer smoke: 60 s per back-end, after the negative controls"
+	@FUZZ_SECONDS=60 FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz tools/fuzz-smoke.sh
+
+lint:
+	@echo "== static analysis: clang-tidy, cppcheck, gcc -fanalyzer"
+	@tools/lint.sh
+
+fuzz:
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz tools/fuzz-smoke.sh
+
+coverage:
+	@tools/install-deps.sh coverage
+	@tools/coverage.sh
+
+soak:
+	@tests/soak/run.sh
 
 test-cross:
 	@echo "== cross builds: warnings as errors for Cortex-M0+/M4/M7, big-endian Arm, RV32IMAC"

@@ -44,8 +44,8 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
 
 int ea_llff_check(ea_llff_t *h)
 {
-    check_state_t st = {h->free_list, 0, 0, 0};
     ea_cs_state_t cs = ea_cs_enter();
+    check_state_t st = {h->free_list, 0, 0, 0}; /* read inside the section: another thread may be changing it */
     int rc = visit(h, check_block, &st);
     if (rc == 0 && st.expected_free != NULL) {
         rc = EA_EFREELIST;

@@ -17,8 +17,7 @@
 #include "tlsf_internal.h"
 
 typedef struct {
-    uintptr_t region_first; /* the region being walked: its first block has no predecessor */
-    const region_t *region;
+    const region_t *region; /* the region being walked (validated by visit_blocks before its blocks) */
     bool prev_free;
     size_t free_blocks;
     uintptr_t free_sum;
@@ -30,8 +29,8 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
 {
     physical_t *st = ctx;
     bool announced = (header & TLSF_PREV_FREE) != 0;
-    if (at == st->region_first) {
-        st->prev_free = false;
+    if (at == st->region->first) {
+        st->prev_free = false; /* a region's first block has no predecessor */
     }
     if (announced != st->prev_free) {
         return EA_ELINK;
@@ -41,7 +40,6 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
             return EA_EBLOCK;
         }
         st->region = st->region->next;
-        st->region_first = st->region != NULL ? st->region->first : 0;
         return 0;
     }
     st->capacity += size;
@@ -105,9 +103,8 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
 
 int ea_tlsf_check(ea_tlsf_t *h)
 {
-    const region_t *first = h->common.regions;
-    physical_t st = {first != NULL ? first->first : 0, first, false, 0, 0, 0, 0};
-    ea_cs_state_t cs = ea_cs_enter();
+    ea_cs_state_t cs = ea_cs_enter(); /* before reading anything: another thread may be adding a region */
+    physical_t st = {h->common.regions, false, 0, 0, 0, 0};
     int rc = visit_blocks(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, check_block, &st);
     size_t listed = st.free_blocks;
     uintptr_t listed_sum = 0;

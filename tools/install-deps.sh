@@ -11,10 +11,12 @@ packages_for() {
         demo) echo "cmake make gcc" ;;
         test) echo "cmake make gcc clang pkg-config libcmocka-dev valgrind gcc-multilib libclang-rt-14-dev \
                     gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3 xz-utils \
-                    binutils-powerpc-linux-gnu libc6-dev-powerpc-cross libgcc-12-dev-powerpc-cross qemu-user" ;;
+                    binutils-powerpc-linux-gnu libc6-dev-powerpc-cross libgcc-12-dev-powerpc-cross qemu-user \
+                    clang-tidy cppcheck" ;;
         firmware) echo "qemu-system-arm qemu-system-misc gcc-arm-none-eabi libnewlib-arm-none-eabi \
                         gcc-riscv64-unknown-elf" ;;
         bench) echo "python3" ;;
+        coverage) echo "cmake make gcc gcovr libcmocka-dev pkg-config" ;;
         *) echo "install-deps: unknown group '$1'" >&2; exit 2 ;;
     esac
 }

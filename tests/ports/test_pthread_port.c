@@ -5,6 +5,7 @@
  * ports/pthread, not the counting port.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,13 +14,13 @@
 
 static ea_tlsf_t heap = EA_TLSF_EMPTY;
 static _Alignas(max_align_t) unsigned char region[256 * 1024];
-static volatile int stop;
+static atomic_int stop;
 
 static void *churn(void *arg)
 {
     (void)arg;
     unsigned n = 0;
-    while (!stop) {
+    while (!atomic_load(&stop)) {
         void *p = ea_tlsf_alloc(&heap, 16 + n++ % 500);
         ea_tlsf_free(&heap, p);
     }
@@ -51,7 +52,7 @@ int main(void)
             failed++;
         }
     }
-    stop = 1;
+    atomic_store(&stop, 1);
     for (int i = 0; i < 2; i++) {
         (void)pthread_join(threads[i], NULL);
     }

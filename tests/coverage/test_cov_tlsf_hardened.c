@@ -1,0 +1,101 @@
+/*
+ * tlsf in hardened builds: damaged free blocks met on the way, found by
+ * tools/coverage.sh — a list head with a broken check word or with links
+ * that leave the heap, met by the search above the request's own class; a
+ * free neighbour after a block whose links leave the heap; a block whose
+ * PREV_FREE footer names a block outside the heap, or a sound free block that
+ * does not end where the block starts. Each ends in EA_FAULT_CORRUPT with the
+ * heap unchanged.
+ */
+#include <string.h>
+
+#include "test_support.h"
+#include "tlsf_internal.h"
+
+_Static_assert(EA_HARDENED == 1, "built in hardened mode");
+
+static unsigned char outside[64];
+
+static ea_tlsf_t *tlsf(void)
+{
+    return heap;
+}
+
+/* The only free block of a fresh heap: the head of its (high) class. */
+static block_t *the_free_block(void)
+{
+    ea_stats_t st;
+    ea_tlsf_stats(tlsf(), &st);
+    assert_int_equal(st.free_blocks, 1);
+    unsigned fl = fls_size(tlsf()->fl_bitmap);
+    block_t *b = tlsf()->heads[(fl << EA_TLSF_SL_LOG2) + fls_size(tlsf()->sl_bitmap[fl])];
+    assert_non_null(b);
+    return b;
+}
+
+static void the_head_above_the_own_class_is_damaged(void **state)
+{
+    (void)state;
+    block_t *f = the_free_block();
+    block_t saved = *f;
+    size_t used = tlsf()->common.used;
+
+    f->check ^= 1; /* its check word */
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
+    *f = saved;
+
+    f->next_free = (block_t *)(void *)outside; /* a link out of the heap */
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
+    *f = saved;
+
+    f->prev_free = (block_t *)(void *)outside;
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
+    *f = saved;
+    assert_int_equal(tlsf()->common.used, used);
+}
+
+static void a_free_neighbour_after_with_links_out_of_the_heap(void **state)
+{
+    (void)state;
+    unsigned char *p = ea_tlsf_alloc(tlsf(), 64); /* the rest of the region is free, after p */
+    block_t *f = the_free_block();
+    assert_ptr_equal(f, block_after(block_of(p), block_bytes(block_of(p))));
+    block_t saved = *f;
+    f->next_free = (block_t *)(void *)outside;
+    EXPECT_PANIC(EA_FAULT_CORRUPT, ea_tlsf_free(tlsf(), p));
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_realloc(tlsf(), p, 200));
+    *f = saved;
+    ea_tlsf_free(tlsf(), p);
+}
+
+static void a_footer_that_names_the_wrong_block(void **state)
+{
+    (void)state;
+    unsigned char *a = ea_tlsf_alloc(tlsf(), 64);
+    unsigned char *b = ea_tlsf_alloc(tlsf(), 64);
+    unsigned char *c = ea_tlsf_alloc(tlsf(), 64);
+    unsigned char *d = ea_tlsf_alloc(tlsf(), 64);
+    ea_tlsf_free(tlsf(), a); /* b: PREV_FREE, its footer names a */
+    ea_tlsf_free(tlsf(), c); /* another free block, sound, elsewhere */
+    block_t **footer = footer_before(block_of(b));
+    block_t *saved = *footer;
+    assert_ptr_equal(saved, block_of(a));
+
+    *footer = (block_t *)(void *)outside; /* out of the heap */
+    EXPECT_PANIC(EA_FAULT_CORRUPT, ea_tlsf_free(tlsf(), b));
+    *footer = block_of(c); /* a sound free block, but not the one that ends where b starts */
+    EXPECT_PANIC(EA_FAULT_CORRUPT, ea_tlsf_free(tlsf(), b));
+    *footer = saved;
+    ea_tlsf_free(tlsf(), b);
+    ea_tlsf_free(tlsf(), d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(the_head_above_the_own_class_is_damaged, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(a_free_neighbour_after_with_links_out_of_the_heap, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(a_footer_that_names_the_wrong_block, setup_heap, teardown_heap),
+    };
+    return cmocka_run_group_tests_name("coverage_tlsf_hardened", tests, NULL, NULL) != 0;
+}
