@@ -475,7 +475,7 @@ static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
 {
     uintptr_t at = (uintptr_t)start;
     const size_t piece = TLSF_MAX_BLOCK + sizeof(region_t) + TLSF_TAIL + 2 * EA_GRANULE;
-    if (size == 0 || size - 1 > UINTPTR_MAX - at ||
+    if (start == NULL || size == 0 || size - 1 > UINTPTR_MAX - at ||
         region_overlaps(h->common.regions, at, at + (size - 1), TLSF_TAIL)) {
         return EA_FAULT_BAD_REGION;
     }
