@@ -94,7 +94,7 @@ test-tsan:
 test-lint: lint
 
 test-fuzz:
-	@echo "== libFuzzer smoke: 60 s per back-end, after the negative controls"
+	@echo "== libFuzzer smoke: 60 s per harness (llff, tlsf, tlsf with small blocks), after the negative controls"
 	@FUZZ_SECONDS=60 FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz tools/fuzz-smoke.sh
 
 lint:
