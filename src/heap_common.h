@@ -22,6 +22,19 @@
 #endif
 
 /*
+ * The name a public call is compiled under. In an EA_TRACE build the public
+ * name belongs to a wrapper that reports the call (src/<backend>_trace.c,
+ * trace_wrappers.h) and the call itself gets this internal name; the
+ * library's own calls use it, so a call made inside another is not reported.
+ */
+#if EA_TRACE
+#define EA_UNTRACED(name) EA_UNTRACED_(name)
+#define EA_UNTRACED_(name) name##_untraced_
+#else
+#define EA_UNTRACED(name) name
+#endif
+
+/*
  * Bytes in front of every payload: one word of header; in hardened builds a
  * second word, the header's check value, which catches a header overwritten by
  * a buffer overrun and a pointer into the middle of a block.

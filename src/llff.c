@@ -234,7 +234,7 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
     return NO_FAULT;
 }
 
-void ea_llff_init(ea_llff_t *h, void *start, size_t size)
+void EA_UNTRACED(ea_llff_init)(ea_llff_t *h, void *start, size_t size)
 {
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
@@ -248,7 +248,7 @@ void ea_llff_init(ea_llff_t *h, void *start, size_t size)
     }
 }
 
-bool ea_llff_add_region(ea_llff_t *h, void *start, size_t size)
+bool EA_UNTRACED(ea_llff_add_region)(ea_llff_t *h, void *start, size_t size)
 {
     ea_cs_state_t cs = ea_cs_enter();
     bool initialised = h->common.regions != NULL;
@@ -260,7 +260,7 @@ bool ea_llff_add_region(ea_llff_t *h, void *start, size_t size)
     return added;
 }
 
-void *ea_llff_alloc_aligned(ea_llff_t *h, size_t align, size_t size)
+void *EA_UNTRACED(ea_llff_alloc_aligned)(ea_llff_t *h, size_t align, size_t size)
 {
     if (!is_pow2(align)) {
         return NULL;
@@ -278,23 +278,23 @@ void *ea_llff_alloc_aligned(ea_llff_t *h, size_t align, size_t size)
     return p;
 }
 
-void *ea_llff_alloc(ea_llff_t *h, size_t size)
+void *EA_UNTRACED(ea_llff_alloc)(ea_llff_t *h, size_t size)
 {
-    return ea_llff_alloc_aligned(h, EA_ALIGN, size);
+    return EA_UNTRACED(ea_llff_alloc_aligned)(h, EA_ALIGN, size);
 }
 
-void *ea_llff_calloc(ea_llff_t *h, size_t n, size_t size)
+void *EA_UNTRACED(ea_llff_calloc)(ea_llff_t *h, size_t n, size_t size)
 {
     size_t bytes;
     if (!mul_checked(n, size, &bytes)) {
         return NULL;
     }
     /* Zeroed outside the critical section: the block is already ours. */
-    void *p = ea_llff_alloc(h, bytes);
+    void *p = EA_UNTRACED(ea_llff_alloc)(h, bytes);
     return p != NULL ? memset(p, 0, bytes) : NULL;
 }
 
-void ea_llff_free(ea_llff_t *h, void *p)
+void EA_UNTRACED(ea_llff_free)(ea_llff_t *h, void *p)
 {
     if (p == NULL) {
         return;
@@ -307,16 +307,16 @@ void ea_llff_free(ea_llff_t *h, void *p)
     }
 }
 
-void *ea_llff_realloc_aligned(ea_llff_t *h, void *p, size_t align, size_t size)
+void *EA_UNTRACED(ea_llff_realloc_aligned)(ea_llff_t *h, void *p, size_t align, size_t size)
 {
     if (!is_pow2(align)) {
         return NULL;
     }
     if (p == NULL) {
-        return ea_llff_alloc_aligned(h, align, size);
+        return EA_UNTRACED(ea_llff_alloc_aligned)(h, align, size);
     }
     if (size == 0) {
-        ea_llff_free(h, p);
+        EA_UNTRACED(ea_llff_free)(h, p);
         return NULL;
     }
     ea_cs_state_t cs = ea_cs_enter();
@@ -334,18 +334,18 @@ void *ea_llff_realloc_aligned(ea_llff_t *h, void *p, size_t align, size_t size)
         return p;
     }
     /* Move: the copy runs outside the critical section, between two short ones. */
-    void *q = ea_llff_alloc_aligned(h, align, size);
+    void *q = EA_UNTRACED(ea_llff_alloc_aligned)(h, align, size);
     if (q != NULL) {
         size_t old = block_bytes(block_of(p)) - EA_HEADER;
         memcpy(q, p, old < size ? old : size);
-        ea_llff_free(h, p);
+        EA_UNTRACED(ea_llff_free)(h, p);
     }
     return q;
 }
 
-void *ea_llff_realloc(ea_llff_t *h, void *p, size_t size)
+void *EA_UNTRACED(ea_llff_realloc)(ea_llff_t *h, void *p, size_t size)
 {
-    return ea_llff_realloc_aligned(h, p, EA_ALIGN, size);
+    return EA_UNTRACED(ea_llff_realloc_aligned)(h, p, EA_ALIGN, size);
 }
 
 size_t ea_llff_usable_size(ea_llff_t *h, const void *p)
@@ -362,6 +362,8 @@ size_t ea_llff_free_bytes(ea_llff_t *h)
 {
     return heap_free_bytes(&h->common);
 }
+
+#if !EA_TRACE /* an EA_TRACE build has the handle in src/llff_trace.c, on the traced calls */
 
 static void *ops_alloc(void *h, size_t align, size_t size)
 {
@@ -384,3 +386,5 @@ ea_allocator_t ea_llff_allocator(ea_llff_t *h)
     ea_allocator_t a = {h, &ops};
     return a;
 }
+
+#endif

@@ -55,4 +55,16 @@ static inline block_t *block_of(const void *payload)
     return block_at((uintptr_t)payload - EA_HEADER);
 }
 
+#if EA_TRACE
+/* The public calls under the names an EA_TRACE build compiles them with (heap_common.h, EA_UNTRACED). */
+void EA_UNTRACED(ea_llff_init)(ea_llff_t *h, void *start, size_t size);
+bool EA_UNTRACED(ea_llff_add_region)(ea_llff_t *h, void *start, size_t size);
+void *EA_UNTRACED(ea_llff_alloc)(ea_llff_t *h, size_t size);
+void *EA_UNTRACED(ea_llff_alloc_aligned)(ea_llff_t *h, size_t align, size_t size);
+void *EA_UNTRACED(ea_llff_calloc)(ea_llff_t *h, size_t n, size_t size);
+void *EA_UNTRACED(ea_llff_realloc)(ea_llff_t *h, void *p, size_t size);
+void *EA_UNTRACED(ea_llff_realloc_aligned)(ea_llff_t *h, void *p, size_t align, size_t size);
+void EA_UNTRACED(ea_llff_free)(ea_llff_t *h, void *p);
+#endif
+
 #endif /* EALLOC_LLFF_INTERNAL_H */

@@ -29,6 +29,18 @@
 #define H(call) ea_llff_##call
 #endif
 
+#if EA_TRACE
+#include "trace_scope.h"
+/* In an EA_TRACE build each C library call is one traced call (trace_scope.h): it is reported as the
+ * program made it, and the back-end calls it makes, the grow hook's retry included, are not. */
+#define TRACE_BEGIN() ea_cs_state_t trace_cs_ = trace_begin(&heap.common)
+#define TRACE_END(op, ptr, result, count, size, align) \
+    trace_end(&heap.common, trace_cs_, op, ptr, result, count, size, align)
+#else
+#define TRACE_BEGIN() (void)0
+#define TRACE_END(op, ptr, result, count, size, align) (void)0
+#endif
+
 /* One short string for every panic raised here: flash is scarce. */
 #define PANIC_DETAIL "ealloc malloc"
 
@@ -127,7 +139,9 @@ static void *alloc_or_grow(size_t align, size_t size)
 /* alloc_or_grow, reporting ENOMEM on failure as malloc does. */
 static void *alloc_reporting(struct _reent *reent, size_t align, size_t size)
 {
+    TRACE_BEGIN();
     void *p = alloc_or_grow(align, size);
+    TRACE_END(EA_TRACE_ALLOC, NULL, p, 1, size, align == EA_ALIGN ? 0 : align);
     if (p == NULL) {
         ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
     }
@@ -137,12 +151,18 @@ static void *alloc_reporting(struct _reent *reent, size_t align, size_t size)
 static void *zalloc(struct _reent *reent, size_t n, size_t size)
 {
     size_t bytes;
+    void *p = NULL;
+    TRACE_BEGIN();
     if (!mul_checked(n, size, &bytes)) {
         ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
-        return NULL;
+    } else {
+        p = alloc_reporting(reent, EA_ALIGN, bytes);
+        if (p != NULL) {
+            memset(p, 0, bytes); /* outside the section (unless tracing): the block is ours */
+        }
     }
-    void *p = alloc_reporting(reent, EA_ALIGN, bytes);
-    return p != NULL ? memset(p, 0, bytes) : NULL; /* outside the section: the block is ours */
+    TRACE_END(EA_TRACE_CALLOC, NULL, p, n, size, 0);
+    return p;
 }
 
 /*
@@ -166,11 +186,13 @@ static bool accept_pointer(void *p)
 static void release(void *p)
 {
     if (p != NULL && accept_pointer(p)) {
+        TRACE_BEGIN();
         H(free)(&heap, p);
+        TRACE_END(EA_TRACE_FREE, p, NULL, 1, 0, 0);
     }
 }
 
-static void *resize(struct _reent *reent, void *p, size_t size)
+static void *resize_core(struct _reent *reent, void *p, size_t size)
 {
     if (p == NULL) {
         return alloc_reporting(reent, EA_ALIGN, size);
@@ -195,6 +217,14 @@ static void *resize(struct _reent *reent, void *p, size_t size)
             ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
         }
     }
+    return q;
+}
+
+static void *resize(struct _reent *reent, void *p, size_t size)
+{
+    TRACE_BEGIN();
+    void *q = resize_core(reent, p, size);
+    TRACE_END(EA_TRACE_REALLOC, p, q, 1, size, 0);
     return q;
 }
 
@@ -254,7 +284,9 @@ int posix_memalign(void **memptr, size_t align, size_t size)
     if (!is_pow2(align) || align % sizeof(void *) != 0) {
         return EA_MALLOC_EINVAL;
     }
+    TRACE_BEGIN();
     void *p = alloc_or_grow(align, size);
+    TRACE_END(EA_TRACE_ALLOC, NULL, p, 1, size, align == EA_ALIGN ? 0 : align);
     if (p == NULL) {
         return EA_MALLOC_ENOMEM;
     }

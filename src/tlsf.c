@@ -485,7 +485,7 @@ static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
     return add_one_region(h, (void *)at, size) || at != (uintptr_t)start ? NO_FAULT : EA_FAULT_BAD_REGION;
 }
 
-void ea_tlsf_init(ea_tlsf_t *h, void *start, size_t size)
+void EA_UNTRACED(ea_tlsf_init)(ea_tlsf_t *h, void *start, size_t size)
 {
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
@@ -499,7 +499,7 @@ void ea_tlsf_init(ea_tlsf_t *h, void *start, size_t size)
     }
 }
 
-bool ea_tlsf_add_region(ea_tlsf_t *h, void *start, size_t size)
+bool EA_UNTRACED(ea_tlsf_add_region)(ea_tlsf_t *h, void *start, size_t size)
 {
     ea_cs_state_t cs = ea_cs_enter();
     bool initialised = h->common.regions != NULL;
@@ -511,7 +511,7 @@ bool ea_tlsf_add_region(ea_tlsf_t *h, void *start, size_t size)
     return added;
 }
 
-void *ea_tlsf_alloc(ea_tlsf_t *h, size_t size)
+void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size)
 {
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
@@ -526,13 +526,13 @@ void *ea_tlsf_alloc(ea_tlsf_t *h, size_t size)
     return p;
 }
 
-void *ea_tlsf_alloc_aligned(ea_tlsf_t *h, size_t align, size_t size)
+void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size)
 {
     if (!is_pow2(align)) {
         return NULL;
     }
     if (align <= EA_GRANULE) {
-        return ea_tlsf_alloc(h, size);
+        return EA_UNTRACED(ea_tlsf_alloc)(h, size);
     }
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
@@ -547,18 +547,18 @@ void *ea_tlsf_alloc_aligned(ea_tlsf_t *h, size_t align, size_t size)
     return p;
 }
 
-void *ea_tlsf_calloc(ea_tlsf_t *h, size_t n, size_t size)
+void *EA_UNTRACED(ea_tlsf_calloc)(ea_tlsf_t *h, size_t n, size_t size)
 {
     size_t bytes;
     if (!mul_checked(n, size, &bytes)) {
         return NULL;
     }
     /* Zeroed outside the critical section: the block is already ours. */
-    void *p = ea_tlsf_alloc(h, bytes);
+    void *p = EA_UNTRACED(ea_tlsf_alloc)(h, bytes);
     return p != NULL ? memset(p, 0, bytes) : NULL;
 }
 
-void ea_tlsf_free(ea_tlsf_t *h, void *p)
+void EA_UNTRACED(ea_tlsf_free)(ea_tlsf_t *h, void *p)
 {
     if (p == NULL) {
         return;
@@ -571,16 +571,16 @@ void ea_tlsf_free(ea_tlsf_t *h, void *p)
     }
 }
 
-void *ea_tlsf_realloc_aligned(ea_tlsf_t *h, void *p, size_t align, size_t size)
+void *EA_UNTRACED(ea_tlsf_realloc_aligned)(ea_tlsf_t *h, void *p, size_t align, size_t size)
 {
     if (!is_pow2(align)) {
         return NULL;
     }
     if (p == NULL) {
-        return ea_tlsf_alloc_aligned(h, align, size);
+        return EA_UNTRACED(ea_tlsf_alloc_aligned)(h, align, size);
     }
     if (size == 0) {
-        ea_tlsf_free(h, p);
+        EA_UNTRACED(ea_tlsf_free)(h, p);
         return NULL;
     }
     size_t need = block_size_for(size, TLSF_MIN_BLOCK);
@@ -618,17 +618,17 @@ void *ea_tlsf_realloc_aligned(ea_tlsf_t *h, void *p, size_t align, size_t size)
         ea_cs_exit(cs);
         return payload_of(r);
     }
-    void *q = ea_tlsf_alloc_aligned(h, align, size);
+    void *q = EA_UNTRACED(ea_tlsf_alloc_aligned)(h, align, size);
     if (q != NULL) {
         memcpy(q, p, old < size ? old : size);
-        ea_tlsf_free(h, p);
+        EA_UNTRACED(ea_tlsf_free)(h, p);
     }
     return q;
 }
 
-void *ea_tlsf_realloc(ea_tlsf_t *h, void *p, size_t size)
+void *EA_UNTRACED(ea_tlsf_realloc)(ea_tlsf_t *h, void *p, size_t size)
 {
-    return ea_tlsf_realloc_aligned(h, p, EA_ALIGN, size);
+    return EA_UNTRACED(ea_tlsf_realloc_aligned)(h, p, EA_ALIGN, size);
 }
 
 size_t ea_tlsf_usable_size(ea_tlsf_t *h, const void *p)
@@ -645,6 +645,8 @@ size_t ea_tlsf_free_bytes(ea_tlsf_t *h)
 {
     return heap_free_bytes(&h->common);
 }
+
+#if !EA_TRACE /* an EA_TRACE build has the handle in src/tlsf_trace.c, on the traced calls */
 
 static void *ops_alloc(void *h, size_t align, size_t size)
 {
@@ -667,3 +669,5 @@ ea_allocator_t ea_tlsf_allocator(ea_tlsf_t *h)
     ea_allocator_t a = {h, &ops};
     return a;
 }
+
+#endif

@@ -105,4 +105,16 @@ static inline size_t class_min_size(unsigned cls)
     return (EA_TLSF_SL_COUNT + sl) << (fl - 1 + EA_GRANULE_LOG2);
 }
 
+#if EA_TRACE
+/* The public calls under the names an EA_TRACE build compiles them with (heap_common.h, EA_UNTRACED). */
+void EA_UNTRACED(ea_tlsf_init)(ea_tlsf_t *h, void *start, size_t size);
+bool EA_UNTRACED(ea_tlsf_add_region)(ea_tlsf_t *h, void *start, size_t size);
+void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size);
+void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size);
+void *EA_UNTRACED(ea_tlsf_calloc)(ea_tlsf_t *h, size_t n, size_t size);
+void *EA_UNTRACED(ea_tlsf_realloc)(ea_tlsf_t *h, void *p, size_t size);
+void *EA_UNTRACED(ea_tlsf_realloc_aligned)(ea_tlsf_t *h, void *p, size_t align, size_t size);
+void EA_UNTRACED(ea_tlsf_free)(ea_tlsf_t *h, void *p);
+#endif
+
 #endif /* EALLOC_TLSF_INTERNAL_H */

@@ -109,4 +109,15 @@ _Static_assert((EA_HARDENED) == 0 || (EA_HARDENED) == 1, "EA_HARDENED must be 0 
 #endif
 _Static_assert((EA_POISON) == 0 || (EA_POISON) == 1, "EA_POISON must be 0 or 1");
 
+/*
+ * EA_TRACE — report every call that changes a heap to ea_trace_hook(), for
+ * recording a program's own workload as a trace (<ealloc/trace.h>,
+ * docs/trace.md). Each call then holds its critical section from start to
+ * end, copies included. 0 (default) or 1.
+ */
+#ifndef EA_TRACE
+#define EA_TRACE 0
+#endif
+_Static_assert((EA_TRACE) == 0 || (EA_TRACE) == 1, "EA_TRACE must be 0 or 1");
+
 #endif /* EALLOC_CONFIG_H */

@@ -116,6 +116,9 @@ typedef struct ea_heap_common {
 #if EA_HARDENED
     size_t cookie; /* mixed into every block's check word, so another heap's blocks do not pass */
 #endif
+#if EA_TRACE
+    size_t trace_depth; /* traced calls in progress; only the outermost reports (changed inside the section) */
+#endif
 } ea_heap_common_t;
 
 /* The table of a back-end's calls behind an ea_allocator_t. */

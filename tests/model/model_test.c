@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_random.h"
 #include "test_support.h"
 
 #define SLOTS 256
@@ -32,11 +33,7 @@ static uint64_t rng_state;
 
 static uint64_t next_random(void)
 {
-    /* splitmix64: small, fast, and the same sequence everywhere for one seed */
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return splitmix64(&rng_state);
 }
 
 static size_t random_below(size_t n)

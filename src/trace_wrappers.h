@@ -1,0 +1,105 @@
+/*
+ * Internal, EA_TRACE builds only: the public calls of one back-end, each
+ * running its untraced namesake in a trace scope (trace_scope.h) and
+ * reporting what it did. Included once per back-end, by src/llff_trace.c and
+ * src/tlsf_trace.c, with
+ *   HEAP_T      the heap type (ea_llff_t, ea_tlsf_t)
+ *   API(name)   the public name of a call (ea_llff_##name)
+ * defined, after the back-end's public header and internal header.
+ */
+#include <stdint.h>
+
+#include "trace_scope.h"
+
+void API(init)(HEAP_T *h, void *start, size_t size)
+{
+    ea_cs_state_t cs = trace_begin(&h->common);
+    EA_UNTRACED(API(init))(h, start, size);
+    /* Reported even inside another call: the malloc shim initialises its heap in the first malloc. */
+    trace_report(h, EA_TRACE_INIT, start, start, 1, size, 0);
+    h->common.trace_depth--;
+    ea_cs_exit(cs);
+}
+
+bool API(add_region)(HEAP_T *h, void *start, size_t size)
+{
+    ea_cs_state_t cs = trace_begin(&h->common);
+    bool added = EA_UNTRACED(API(add_region))(h, start, size);
+    trace_report(h, EA_TRACE_ADD_REGION, start, added ? start : NULL, 1, size, 0);
+    h->common.trace_depth--;
+    ea_cs_exit(cs);
+    return added;
+}
+
+void *API(alloc)(HEAP_T *h, size_t size)
+{
+    ea_cs_state_t cs = trace_begin(&h->common);
+    void *p = EA_UNTRACED(API(alloc))(h, size);
+    trace_end(&h->common, cs, EA_TRACE_ALLOC, NULL, p, 1, size, 0);
+    return p;
+}
+
+void *API(alloc_aligned)(HEAP_T *h, size_t align, size_t size)
+{
+    ea_cs_state_t cs = trace_begin(&h->common);
+    void *p = EA_UNTRACED(API(alloc_aligned))(h, align, size);
+    trace_end(&h->common, cs, EA_TRACE_ALLOC, NULL, p, 1, size, align);
+    return p;
+}
+
+void *API(calloc)(HEAP_T *h, size_t n, size_t size)
+{
+    ea_cs_state_t cs = trace_begin(&h->common);
+    void *p = EA_UNTRACED(API(calloc))(h, n, size);
+    trace_end(&h->common, cs, EA_TRACE_CALLOC, NULL, p, n, size, 0);
+    return p;
+}
+
+void *API(realloc)(HEAP_T *h, void *p, size_t size)
+{
+    ea_cs_state_t cs = trace_begin(&h->common);
+    void *q = EA_UNTRACED(API(realloc))(h, p, size);
+    trace_end(&h->common, cs, EA_TRACE_REALLOC, p, q, 1, size, 0);
+    return q;
+}
+
+void *API(realloc_aligned)(HEAP_T *h, void *p, size_t align, size_t size)
+{
+    ea_cs_state_t cs = trace_begin(&h->common);
+    void *q = EA_UNTRACED(API(realloc_aligned))(h, p, align, size);
+    trace_end(&h->common, cs, EA_TRACE_REALLOC, p, q, 1, size, align);
+    return q;
+}
+
+void API(free)(HEAP_T *h, void *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    ea_cs_state_t cs = trace_begin(&h->common);
+    EA_UNTRACED(API(free))(h, p);
+    trace_end(&h->common, cs, EA_TRACE_FREE, p, NULL, 1, 0, 0);
+}
+
+/* The allocator handle: its calls are the program's, so they go through the traced names. */
+static void *traced_ops_alloc(void *h, size_t align, size_t size)
+{
+    return API(alloc_aligned)(h, align != 0 ? align : EA_ALIGN, size);
+}
+
+static void *traced_ops_realloc(void *h, void *p, size_t align, size_t size)
+{
+    return API(realloc_aligned)(h, p, align != 0 ? align : EA_ALIGN, size);
+}
+
+static void traced_ops_free(void *h, void *p)
+{
+    API(free)(h, p);
+}
+
+ea_allocator_t API(allocator)(HEAP_T *h)
+{
+    static const ea_allocator_ops_t ops = {traced_ops_alloc, traced_ops_realloc, traced_ops_free};
+    ea_allocator_t a = {h, &ops};
+    return a;
+}
