@@ -28,6 +28,14 @@
  *   statistics  EALLOC_STATS=1 prints one line at exit to the stderr the
  *               program started with (kept on a duplicate descriptor, since
  *               some programs close stderr before they exit).
+ *   recording   EALLOC_TRACE=out.trace writes the program's allocation calls
+ *               as a trace (docs/trace.md): the library is built with
+ *               EA_TRACE, and its hook feeds the recorder. Only the process
+ *               started with the variable records: it is removed from the
+ *               environment (children that exec do not inherit it) and a
+ *               forked child stops recording. The trace's first line is the
+ *               arena — the bytes mapped for the heap by the end of the run —
+ *               written into room kept for it at the start of the file.
  *
  * Only the allocation functions and ea_malloc_stats/ea_malloc_check/
  * ea_malloc_owns are exported (exports.map); the heap code binds inside the
@@ -45,6 +53,7 @@
 
 #include "ealloc/critical_section.h"
 #include "ealloc/malloc.h"
+#include "ealloc/trace.h"
 
 _Static_assert(EA_MALLOC_ENOMEM == ENOMEM, "EA_MALLOC_ENOMEM differs from this C library's ENOMEM");
 _Static_assert(EA_MALLOC_EINVAL == EINVAL, "EA_MALLOC_EINVAL differs from this C library's EINVAL");
@@ -80,10 +89,13 @@ static void after_fork_parent(void)
     ea_cs_exit(0);
 }
 
+static void stop_recording_in_child(void);
+
 static void after_fork_child(void)
 {
     static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
     memcpy(&heap_lock, &fresh, sizeof heap_lock);
+    stop_recording_in_child();
 }
 
 /* ---- memory from the OS -------------------------------------------------------------------- */
@@ -171,7 +183,7 @@ static size_t put_text(char *buf, size_t at, size_t cap, const char *s)
     return at;
 }
 
-static size_t put_field(char *buf, size_t at, size_t cap, const char *name, size_t value)
+static size_t put_number(char *buf, size_t at, size_t cap, size_t value)
 {
     char digits[24];
     size_t n = 0;
@@ -179,13 +191,18 @@ static size_t put_field(char *buf, size_t at, size_t cap, const char *name, size
         digits[n++] = (char)('0' + value % 10);
         value /= 10;
     } while (value != 0);
-    at = put_text(buf, at, cap, " ");
-    at = put_text(buf, at, cap, name);
-    at = put_text(buf, at, cap, "=");
     while (n > 0 && at + 1 < cap) {
         buf[at++] = digits[--n];
     }
     return at;
+}
+
+static size_t put_field(char *buf, size_t at, size_t cap, const char *name, size_t value)
+{
+    at = put_text(buf, at, cap, " ");
+    at = put_text(buf, at, cap, name);
+    at = put_text(buf, at, cap, "=");
+    return put_number(buf, at, cap, value);
 }
 
 /* One line, no stdio, no allocation: the heap is what it describes. */
@@ -219,6 +236,123 @@ static void print_stats(void)
     (void)!write(stats_fd, line, at);
 }
 
+/* ---- EALLOC_TRACE ---------------------------------------------------------------------------- */
+
+/* Room for the arena line at the start of the file: "arena N\n", then a comment padded to fill it. */
+#define TRACE_HEADER_BYTES 64
+#define TRACE_SLOTS ((size_t)1 << 20) /* live blocks recorded at once: up to 3/4 of this */
+#define TRACE_BUFFER_BYTES (64 * 1024)
+
+static struct {
+    bool on; /* under heap_lock, like everything below */
+    int fd;
+    ea_recorder_t recorder;
+    ea_recorder_slot_t *slots;
+    size_t buffered;
+    char buffer[TRACE_BUFFER_BYTES];
+} trace = {.fd = -1};
+
+static void write_all(int fd, const char *text, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, text, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return;
+        }
+        text += n;
+        len -= (size_t)n;
+    }
+}
+
+static void trace_flush(void)
+{
+    write_all(trace.fd, trace.buffer, trace.buffered);
+    trace.buffered = 0;
+}
+
+static void trace_write(void *ctx, const char *text, size_t len)
+{
+    (void)ctx;
+    if (len > sizeof trace.buffer - trace.buffered) {
+        trace_flush();
+    }
+    memcpy(trace.buffer + trace.buffered, text, len); /* a line is far shorter than the buffer */
+    trace.buffered += len;
+}
+
+/* The arena line and its padding, written over the room kept for them. */
+static void trace_write_header(void)
+{
+    char header[TRACE_HEADER_BYTES];
+    size_t at = put_text(header, 0, sizeof header, "arena ");
+    at = put_number(header, at, sizeof header, bytes_mapped);
+    header[at++] = '\n';
+    header[at++] = '#';
+    memset(header + at, ' ', sizeof header - at - 1);
+    header[sizeof header - 1] = '\n';
+    (void)!pwrite(trace.fd, header, sizeof header, 0);
+}
+
+/* Inside the heap's critical section (EA_TRACE builds call the hook there). */
+void ea_trace_hook(const ea_trace_event_t *event)
+{
+    /* The arena is what the library mapped, written at the end; regions are no lines of their own. */
+    if (trace.on && event->op != EA_TRACE_INIT && event->op != EA_TRACE_ADD_REGION) {
+        ea_recorder_event(&trace.recorder, event);
+    }
+}
+
+static void trace_start(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    void *slots = mmap(NULL, TRACE_SLOTS * sizeof(ea_recorder_slot_t), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (fd < 0 || slots == MAP_FAILED) {
+        static const char msg[] = "ealloc: EALLOC_TRACE: cannot open the trace file; not recording\n";
+        write_all(STDERR_FILENO, msg, sizeof msg - 1);
+        if (fd >= 0) {
+            (void)close(fd);
+        }
+        return;
+    }
+    ea_cs_state_t cs = ea_cs_enter();
+    trace.fd = fd;
+    trace.slots = slots;
+    ea_recorder_init(&trace.recorder, ea_malloc_heap(), trace.slots, TRACE_SLOTS, trace_write, NULL);
+    trace_write_header();
+    (void)lseek(fd, TRACE_HEADER_BYTES, SEEK_SET);
+    trace.on = true;
+    ea_cs_exit(cs);
+}
+
+/* At exit: later calls (other libraries' destructors) are no longer recorded. */
+static void trace_finish(void)
+{
+    ea_cs_state_t cs = ea_cs_enter();
+    if (trace.on) {
+        trace.on = false;
+        ea_recorder_finish(&trace.recorder);
+        trace_flush();
+        trace_write_header();
+        (void)close(trace.fd);
+        trace.fd = -1;
+    }
+    ea_cs_exit(cs);
+}
+
+/* The child of a fork has the parent's file and unwritten lines: it must write neither. */
+static void stop_recording_in_child(void)
+{
+    if (trace.on) {
+        trace.on = false;
+        (void)close(trace.fd);
+        trace.fd = -1;
+    }
+}
+
 /* ---- start and end ------------------------------------------------------------------------- */
 
 /*
@@ -234,10 +368,16 @@ __attribute__((constructor(101))) static void preload_start(void)
     if (stats != NULL && stats[0] != '\0' && strcmp(stats, "0") != 0) {
         stats_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
     }
+    const char *trace_path = getenv("EALLOC_TRACE");
+    if (trace_path != NULL && trace_path[0] != '\0') {
+        trace_start(trace_path);
+        (void)unsetenv("EALLOC_TRACE");
+    }
 }
 
 __attribute__((destructor(101))) static void preload_end(void)
 {
+    trace_finish();
     if (stats_fd >= 0) {
         print_stats();
     }

@@ -329,7 +329,7 @@ void ea_recorder_finish(ea_recorder_t *r)
     put_number(&l, r->dropped);
     put_text(&l, " refused=");
     put_number(&l, r->refused);
-    put_text(&l, " arena=");
+    put_text(&l, " regions=");
     put_number(&l, r->arena);
     emit(r, &l);
 }

@@ -115,7 +115,7 @@ void ea_recorder_event(ea_recorder_t *r, const ea_trace_event_t *event);
 
 /*
  * Write the closing comment, which names the counts of the recording:
- * "# ealloc-recorder: a=N c=N r=N f=N failed=N unknown=N dropped=N refused=N arena=N".
+ * "# ealloc-recorder: a=N c=N r=N f=N failed=N unknown=N dropped=N refused=N regions=N".
  */
 void ea_recorder_finish(ea_recorder_t *r);
 

@@ -106,7 +106,7 @@ static void failures_are_kept_and_their_ids_stay_unbound(void **state)
                              "a 1 8\n"
                              "f 0\n");
     ea_recorder_finish(&rec);
-    assert_non_null(strstr(out, "# ealloc-recorder: a=3 c=1 r=1 f=1 failed=3 unknown=0 dropped=0 refused=0 arena=0\n"));
+    assert_non_null(strstr(out, "# ealloc-recorder: a=3 c=1 r=1 f=1 failed=3 unknown=0 dropped=0 refused=0 regions=0\n"));
 }
 
 static void realloc_of_null_allocates_and_realloc_to_zero_frees(void **state)
@@ -156,7 +156,7 @@ static void regions_after_the_first_are_comments_and_add_up(void **state)
     assert_string_equal(out, "arena 4096\n"
                              "# add_region 2048\n"
                              "# add_region 2048 refused\n"
-                             "# ealloc-recorder: a=0 c=0 r=0 f=0 failed=0 unknown=0 dropped=0 refused=0 arena=6144\n");
+                             "# ealloc-recorder: a=0 c=0 r=0 f=0 failed=0 unknown=0 dropped=0 refused=0 regions=6144\n");
 }
 
 static void an_arena_written_first_is_not_written_again(void **state)
