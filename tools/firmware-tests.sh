@@ -6,6 +6,8 @@
 # Per board: configure build/fw-<board> (targets/CMakeLists.txt), build it
 # (-j2 unless JOBS says otherwise), run ctest. Prints one summary line per
 # board and exits non-zero if any board failed to configure, build or pass.
+# First it builds the host's ealloc-replay (build/host-replay), for the test
+# that replays the firmware demo's recorded trace.
 # Environment: BUILD_ROOT (default <repo>/build), JOBS (default 2),
 # CMAKE_ARGS (extra arguments for every configure, e.g. -DEALLOC_RISCV_MARCH=rv32imac_zbb).
 set -u
@@ -22,6 +24,21 @@ fi
 summary=""
 failed=0
 started=$(date +%s)
+
+# The host's ealloc-replay: the firmware demo's recorded trace is replayed with it (a test of mps2-an386).
+replay_dir=$build_root/host-replay
+replay_args=
+mkdir -p "$build_root"
+if cmake -S "$root" -B "$replay_dir" -DCMAKE_BUILD_TYPE=Release -DEALLOC_BUILD_TESTS=OFF \
+        -DEALLOC_BUILD_EXAMPLES=OFF >"$replay_dir.log" 2>&1 &&
+    cmake --build "$replay_dir" -j "$jobs" --target ealloc-replay >>"$replay_dir.log" 2>&1; then
+    replay_args=-DEALLOC_HOST_REPLAY=$replay_dir/bench/ealloc-replay
+else
+    tail -n 20 "$replay_dir.log"
+    summary="host ealloc-replay: BUILD FAILED (log: $replay_dir.log)
+"
+    failed=1
+fi
 for board in "$@"; do
     board_started=$(date +%s)
     dir=$build_root/fw-$board
@@ -29,7 +46,7 @@ for board in "$@"; do
     mkdir -p "$build_root"
     echo "=== $board: configure, build, test ($dir)"
     # shellcheck disable=SC2086 # CMAKE_ARGS is a list of words
-    if ! cmake -S "$root/targets" -B "$dir" -DEALLOC_BOARD="$board" ${CMAKE_ARGS:-} >"$log" 2>&1; then
+    if ! cmake -S "$root/targets" -B "$dir" -DEALLOC_BOARD="$board" $replay_args ${CMAKE_ARGS:-} >"$log" 2>&1; then
         cat "$log"
         summary="$summary$board: CONFIGURE FAILED (log: $log)
 "

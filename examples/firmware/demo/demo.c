@@ -20,6 +20,11 @@
  *
  * Without the malloc shim (a build where src/malloc.c does not exist), the
  * demo uses an ealloc heap directly: see the DEMO_MALLOC_SHIM blocks.
+ *
+ * Built with DEMO_RECORD=1 (the test "demo_recorded", over a library built
+ * with EA_TRACE=1) it also records every heap call — newlib's, the
+ * interrupt's, its own — as a trace, streamed over semihosting to the host
+ * file named by its first argument (docs/trace.md): see the DEMO_RECORD block.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -113,6 +118,82 @@ static char *demo_strdup(const char *s)
 {
     char *d = demo_malloc(strlen(s) + 1);
     return d != NULL ? strcpy(d, s) : NULL;
+}
+#endif
+
+#if DEMO_RECORD
+/*
+ * ==== RECORDING: the heap's calls as a trace, streamed to the host ====
+ * EA_TRACE reports each call to ea_trace_hook inside the heap's critical
+ * section, in the order the heap served them (the interrupt's included); the
+ * recorder turns them into trace lines, gathered here in a small buffer and
+ * written to the host file with semihosting's SYS_WRITE. The recorder's
+ * table of live blocks is a static array: recording never takes heap memory.
+ */
+#include <ealloc/trace.h>
+
+static ea_recorder_slot_t record_slots[256]; /* up to 192 blocks live at once */
+static ea_recorder_t recorder;
+static int record_file = -1;
+static char record_buffer[512];
+static size_t record_buffered;
+
+static void record_flush(void)
+{
+    (void)semihost_write(record_file, record_buffer, record_buffered);
+    record_buffered = 0;
+}
+
+static void record_write(void *ctx, const char *text, size_t len)
+{
+    (void)ctx;
+    if (len > sizeof record_buffer - record_buffered) {
+        record_flush();
+    }
+    memcpy(record_buffer + record_buffered, text, len); /* a line is far shorter than the buffer */
+    record_buffered += len;
+}
+
+void ea_trace_hook(const ea_trace_event_t *event)
+{
+    if (record_file >= 0) {
+        ea_recorder_event(&recorder, event);
+    }
+}
+
+/* Before the heap's init, so the trace starts with it: "arena 49152". */
+static void record_start(void)
+{
+    char cmdline[256];
+    const char *path = NULL;
+    if (semihost_get_cmdline(cmdline, sizeof cmdline) > 0) {
+        char *space = strchr(cmdline, ' '); /* "demo_recorded.elf <path>" */
+        path = space != NULL ? space + 1 : NULL;
+    }
+    record_file = path != NULL ? semihost_open(path, SEMIHOST_OPEN_W) : -1;
+    if (record_file < 0) {
+        fw_printf("   recording: no trace file (give its path as the first argument)\n");
+        return;
+    }
+    ea_recorder_init(&recorder, ea_malloc_heap(), record_slots, sizeof record_slots / sizeof record_slots[0],
+                     record_write, NULL);
+    fw_printf("   recording every heap call to %s (EA_TRACE)\n", path);
+}
+
+static void record_finish(void)
+{
+    if (record_file < 0) {
+        return;
+    }
+    ea_cs_state_t cs = ea_cs_enter(); /* the interrupt may still be allocating */
+    ea_recorder_finish(&recorder);
+    record_flush();
+    (void)semihost_close(record_file);
+    record_file = -1;
+    ea_cs_exit(cs);
+    fw_printf("   recorded %u allocations, %u callocs, %u reallocs and %u frees (%u of them failed)\n",
+              (unsigned)recorder.ops[0], (unsigned)recorder.ops[1], (unsigned)recorder.ops[2],
+              (unsigned)recorder.ops[3], (unsigned)recorder.failed);
 }
 #endif
 
@@ -335,6 +416,9 @@ int main(void)
     fw_printf("\n== ealloc firmware demo: Cortex-M4 (QEMU mps2-an386), output over semihosting ==\n\n");
 
     fw_printf("1. The heap\n");
+#if DEMO_RECORD
+    record_start();
+#endif
     heap_setup();
     ea_stats_t st;
     ea_tlsf_stats(heap, &st);
@@ -460,6 +544,9 @@ int main(void)
     failures += rc != 0;
     failures += sbrk_calls != 0;
     failures += events_consumed != events_made;
+#if DEMO_RECORD
+    record_finish();
+#endif
 #if DEMO_MALLOC_SHIM
     failures += st.used_blocks > 8; /* only newlib's stdio should be left */
 #else
