@@ -17,6 +17,16 @@
 
 enum { OP_A, OP_C, OP_R, OP_F };
 
+enum {
+    LINE_CHARS = 120, /* the longest line, "c <id> <count> <size>" with 64-bit numbers, is under 70 */
+    DECIMAL = 10
+};
+
+/* The table's hash: a multiply between two xor-shifts; the constants only need to spread the bits. */
+#define MIX_SHIFT_IN 15
+#define MIX_MULTIPLIER ((uintptr_t)0x2c1b3c6dU)
+#define MIX_SHIFT_OUT 12
+
 void ea_recorder_init(ea_recorder_t *r, const void *heap, ea_recorder_slot_t *slots, size_t slot_count,
                       ea_recorder_write_fn write, void *ctx)
 {
@@ -34,7 +44,7 @@ void ea_recorder_init(ea_recorder_t *r, const void *heap, ea_recorder_slot_t *sl
 /* ---- text -------------------------------------------------------------------------------- */
 
 typedef struct line {
-    char text[120];
+    char text[LINE_CHARS];
     size_t len;
 } line_t;
 
@@ -50,8 +60,8 @@ static void put_number(line_t *l, size_t v)
     char digits[3 * sizeof(size_t)];
     size_t n = 0;
     do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
+        digits[n++] = (char)('0' + v % DECIMAL);
+        v /= DECIMAL;
     } while (v != 0);
     while (n > 0 && l->len < sizeof l->text) {
         l->text[l->len++] = digits[--n];
@@ -77,9 +87,9 @@ static size_t home_of(const ea_recorder_t *r, const void *p)
 {
     /* Blocks sit on granule boundaries: drop the low bits that never differ, then mix. */
     uintptr_t x = (uintptr_t)p >> 3;
-    x ^= x >> 15;
-    x *= (uintptr_t)0x2c1b3c6dU;
-    x ^= x >> 12;
+    x ^= x >> MIX_SHIFT_IN;
+    x *= MIX_MULTIPLIER;
+    x ^= x >> MIX_SHIFT_OUT;
     return (size_t)x & r->slot_mask;
 }
 

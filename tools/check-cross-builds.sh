@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compiles the library for the embedded targets with every warning an error:
 # Cortex-M0+, M4 and M7 (Thumb), a big-endian Cortex-M4 and RV32IMAC, each
-# with the port it would use there and with the "none" port. Compile only:
+# with the port it would use there and with the "none" port, and in a tracing
+# build (EA_TRACE=1). Compile only:
 # running on those cores is the firmware tests' job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +24,12 @@ targets=(
 count=0
 for t in "${targets[@]}"; do
     IFS='|' read -r cc port arch <<<"$t"
-    for p in "$port" none; do
+    # The target's port and "none"; and the tracing build (EA_TRACE) with the target's port.
+    for variant in "$port|" "none|" "$port|-DEA_TRACE=1"; do
+        IFS='|' read -r p extra <<<"$variant"
         for src in $sources; do
             # shellcheck disable=SC2086
-            $cc $flags $arch -Iports/$p -c "$src" -o "$out/$(basename "$src" .c).o"
+            $cc $flags $arch $extra -Iports/$p -c "$src" -o "$out/$(basename "$src" .c).o"
             count=$((count + 1))
         done
     done

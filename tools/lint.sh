@@ -8,7 +8,8 @@
 # The sources are analysed in several configurations, so code under #if is
 # seen as well: the default, hardened, poisoned, hardened + poisoned, the
 # unusual one of tests/config (EA_ALIGN 32, no statistics, 4 TLSF lists, depth
-# 1), and the bit-scan fallback; the malloc shim on both back-ends.
+# 1), the bit-scan fallback, and the tracing build (EA_TRACE); the malloc shim
+# on both back-ends.
 #
 #   LINT_TOOLS   which tools to run (default "clang-tidy cppcheck analyzer")
 set -euo pipefail
@@ -31,6 +32,7 @@ configs=(
     "tests/config|-DEA_ALIGN=32 -DEA_STATS=0 -DEA_TLSF_SL_LOG2=2 -DEA_TLSF_SEARCH_DEPTH=1"
     "bitscan fallback|-DEA_BITSCAN_SOFT=1"
     "malloc on llff|-DEA_MALLOC_BACKEND=llff"
+    "trace|-DEA_TRACE=1"
 )
 
 # The negative control: bugs each tool must report.
@@ -75,7 +77,7 @@ if [[ " $tools " == *" clang-tidy "* ]]; then
     echo "== lint: clang-tidy ($tidy, checks in .clang-tidy)"
     [ -n "$tidy" ] || { echo "lint: clang-tidy is missing: apt-get install -y clang-tidy" >&2; exit 1; }
     control clang-tidy "$tidy" --quiet --config-file=.clang-tidy "$work/control.c" -- -std=c11 || true
-    for config in "${configs[@]:0:5}"; do
+    for config in "${configs[@]:0:5}" "${configs[7]}"; do
         IFS='|' read -r name defs <<<"$config"
         # shellcheck disable=SC2086
         if ! "$tidy" --quiet "${sources[@]}" -- -std=c11 "${includes[@]}" -Iports/none $defs \
@@ -101,7 +103,7 @@ if [[ " $tools " == *" cppcheck "* ]]; then
                    --suppress=missingIncludeSystem -UEALLOC_CONFIG_HEADER -q)
     control cppcheck cppcheck "${cppcheck_args[@]}" "$work/control.c" || true
     # Without -D, cppcheck tries the configurations it finds in the sources by itself.
-    for config in "default (every configuration cppcheck finds)|" "${configs[@]:1:3}"; do
+    for config in "default (every configuration cppcheck finds)|" "${configs[@]:1:3}" "${configs[7]}"; do
         IFS='|' read -r name defs <<<"$config"
         # shellcheck disable=SC2086
         if ! cppcheck "${cppcheck_args[@]}" "${includes[@]}" -Iports/none $defs "${sources[@]}" \
