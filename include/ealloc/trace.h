@@ -76,7 +76,7 @@ typedef struct ea_recorder_slot {
     size_t spare_id; /* the recorder's stack of released ids, one per slot */
 } ea_recorder_slot_t;
 
-/* The recorder's state. Private fields: use the calls below. */
+/* The recorder's state. Private fields, except the counts from ops on, which may be read. */
 typedef struct ea_recorder {
     const void *heap; /* record this heap only; NULL: every heap */
     ea_recorder_write_fn write;
@@ -88,7 +88,7 @@ typedef struct ea_recorder {
     size_t next_id;     /* the lowest id never handed out */
     size_t arena;       /* bytes of the regions seen (init and add_region) */
     bool arena_written; /* whether the arena line is out */
-    size_t ops[4];      /* lines written: a, c, r, f */
+    size_t ops[4];      /* operation lines written: a, c, r, f */
     size_t failed;      /* of those, calls that failed */
     size_t unknown;     /* free/realloc of a block allocated before the recording: not written */
     size_t dropped;     /* allocations not written because the table was full */
