@@ -647,27 +647,7 @@ size_t ea_tlsf_free_bytes(ea_tlsf_t *h)
 }
 
 #if !EA_TRACE /* an EA_TRACE build has the handle in src/tlsf_trace.c, on the traced calls */
-
-static void *ops_alloc(void *h, size_t align, size_t size)
-{
-    return ea_tlsf_alloc_aligned(h, align != 0 ? align : EA_ALIGN, size);
-}
-
-static void *ops_realloc(void *h, void *p, size_t align, size_t size)
-{
-    return ea_tlsf_realloc_aligned(h, p, align != 0 ? align : EA_ALIGN, size);
-}
-
-static void ops_free(void *h, void *p)
-{
-    ea_tlsf_free(h, p);
-}
-
-ea_allocator_t ea_tlsf_allocator(ea_tlsf_t *h)
-{
-    static const ea_allocator_ops_t ops = {ops_alloc, ops_realloc, ops_free};
-    ea_allocator_t a = {h, &ops};
-    return a;
-}
-
+#define HEAP_T ea_tlsf_t
+#define API(name) ea_tlsf_##name
+#include "allocator_handle.h"
 #endif

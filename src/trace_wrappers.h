@@ -81,25 +81,5 @@ void API(free)(HEAP_T *h, void *p)
     trace_end(&h->common, cs, EA_TRACE_FREE, p, NULL, 1, 0, 0);
 }
 
-/* The allocator handle: its calls are the program's, so they go through the traced names. */
-static void *traced_ops_alloc(void *h, size_t align, size_t size)
-{
-    return API(alloc_aligned)(h, align != 0 ? align : EA_ALIGN, size);
-}
-
-static void *traced_ops_realloc(void *h, void *p, size_t align, size_t size)
-{
-    return API(realloc_aligned)(h, p, align != 0 ? align : EA_ALIGN, size);
-}
-
-static void traced_ops_free(void *h, void *p)
-{
-    API(free)(h, p);
-}
-
-ea_allocator_t API(allocator)(HEAP_T *h)
-{
-    static const ea_allocator_ops_t ops = {traced_ops_alloc, traced_ops_realloc, traced_ops_free};
-    ea_allocator_t a = {h, &ops};
-    return a;
-}
+/* The allocator handle: its calls are the program's, so they go through the traced names above. */
+#include "allocator_handle.h"
