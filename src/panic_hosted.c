@@ -11,22 +11,9 @@
 
 #include "ealloc/ealloc.h"
 
-static const char *fault_name(ea_fault_t why)
-{
-    switch (why) {
-    case EA_FAULT_DOUBLE_INIT: return "double init";
-    case EA_FAULT_BAD_REGION: return "bad region";
-    case EA_FAULT_NOT_INIT: return "heap not initialised";
-    case EA_FAULT_DOUBLE_FREE: return "double free";
-    case EA_FAULT_FOREIGN_POINTER: return "foreign pointer";
-    case EA_FAULT_CORRUPT: return "corrupt heap";
-    }
-    return "unknown fault";
-}
-
 __attribute__((weak)) void ea_panic(ea_fault_t why, const char *detail)
 {
-    (void)fprintf(stderr, "ealloc panic: %s: %s\n", fault_name(why), detail != NULL ? detail : "");
+    (void)fprintf(stderr, "ealloc panic: %s: %s\n", ea_fault_name(why), detail != NULL ? detail : "");
     abort();
 }
 

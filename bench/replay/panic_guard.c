@@ -19,22 +19,9 @@ const char *panic_guard_message(void)
     return guard_message;
 }
 
-static const char *fault_name(ea_fault_t why)
-{
-    switch (why) {
-    case EA_FAULT_DOUBLE_INIT: return "double init";
-    case EA_FAULT_BAD_REGION: return "bad region";
-    case EA_FAULT_NOT_INIT: return "heap not initialised";
-    case EA_FAULT_DOUBLE_FREE: return "double free";
-    case EA_FAULT_FOREIGN_POINTER: return "foreign pointer";
-    case EA_FAULT_CORRUPT: return "corrupt heap";
-    }
-    return "unknown fault";
-}
-
 void ea_panic(ea_fault_t why, const char *detail)
 {
-    (void)snprintf(guard_message, sizeof guard_message, "%s: %s", fault_name(why), detail != NULL ? detail : "");
+    (void)snprintf(guard_message, sizeof guard_message, "%s: %s", ea_fault_name(why), detail != NULL ? detail : "");
     jmp_buf *target = guard_target;
     if (target == NULL) {
         (void)fprintf(stderr, "ealloc panic outside a replay: %s\n", guard_message);

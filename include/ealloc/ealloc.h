@@ -80,6 +80,9 @@ typedef void (*ea_walk_fn)(void *ctx, void *addr, size_t size, bool used);
  */
 void ea_panic(ea_fault_t why, const char *detail);
 
+/* A short name of the fault for messages ("double free"); "unknown fault" for any other value. */
+const char *ea_fault_name(ea_fault_t why);
+
 /*
  * Called (outside the critical section) when an allocation of size bytes
  * aligned to align fails, with the heap it failed on; the call then returns

@@ -80,6 +80,7 @@ static void every_fault_is_named_and_aborts(void **state)
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         bool did_abort;
         const char *got = panic_output(faults[i].why, "ealloc test", &did_abort);
+        assert_string_equal(ea_fault_name(faults[i].why), faults[i].name);
         (void)snprintf(want, sizeof want, "ealloc panic: %s: ealloc test\n", faults[i].name);
         assert_string_equal(got, want);
         assert_true(did_abort);
@@ -92,6 +93,7 @@ static void an_unknown_fault_and_no_detail(void **state)
     bool did_abort;
     const char *got = panic_output((ea_fault_t)99, NULL, &did_abort);
     assert_string_equal(got, "ealloc panic: unknown fault: \n");
+    assert_string_equal(ea_fault_name((ea_fault_t)0), "unknown fault");
     assert_true(did_abort);
 }
 
