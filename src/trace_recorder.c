@@ -18,9 +18,14 @@
 enum { OP_A, OP_C, OP_R, OP_F };
 
 enum {
-    LINE_CHARS = 120, /* the longest line, "c <id> <count> <size>" with 64-bit numbers, is under 70 */
+    NUMBER_CHARS = 20, /* the digits of the largest 64-bit number */
     DECIMAL = 10
 };
+
+/* The longest text put in one line_t: the refusal comment with two numbers and its newline. */
+#define REFUSAL_HEAD "# refused: alignment "
+#define REFUSAL_MIDDLE " is not a power of two, size"
+#define LINE_CHARS (sizeof REFUSAL_HEAD + sizeof REFUSAL_MIDDLE + 2 * (1 + NUMBER_CHARS) + 1)
 
 /* The table's hash: a multiply between two xor-shifts; the constants only need to spread the bits. */
 #define MIX_SHIFT_IN 15
@@ -48,22 +53,27 @@ typedef struct line {
     size_t len;
 } line_t;
 
+/*
+ * No bound checks: every piece of text is one of the literals below and at
+ * most two numbers, and LINE_CHARS holds the longest of them (the refusal);
+ * the closing comment, longer, is sent in pieces.
+ */
 static void put_text(line_t *l, const char *s)
 {
-    while (*s != '\0' && l->len < sizeof l->text) {
+    while (*s != '\0') {
         l->text[l->len++] = *s++;
     }
 }
 
 static void put_number(line_t *l, size_t v)
 {
-    char digits[3 * sizeof(size_t)];
+    char digits[NUMBER_CHARS];
     size_t n = 0;
     do {
         digits[n++] = (char)('0' + v % DECIMAL);
         v /= DECIMAL;
     } while (v != 0);
-    while (n > 0 && l->len < sizeof l->text) {
+    while (n > 0) {
         l->text[l->len++] = digits[--n];
     }
 }
@@ -75,10 +85,16 @@ static void put_field(line_t *l, size_t v)
     put_number(l, v);
 }
 
+static void send(ea_recorder_t *r, const line_t *l)
+{
+    r->write(r->ctx, l->text, l->len);
+}
+
+/* The line, ended. */
 static void emit(ea_recorder_t *r, line_t *l)
 {
     put_text(l, "\n");
-    r->write(r->ctx, l->text, l->len);
+    send(r, l);
 }
 
 /* ---- the pointer -> id table -------------------------------------------------------------- */
@@ -162,9 +178,10 @@ static void unbind(ea_recorder_t *r, const void *p)
 
 /* ---- events -> lines ------------------------------------------------------------------------ */
 
+/* x != 0: an alignment of 0 means the default and is never tested here. */
 static bool pow2(size_t x)
 {
-    return x != 0 && (x & (x - 1)) == 0;
+    return (x & (x - 1)) == 0;
 }
 
 void ea_recorder_arena(ea_recorder_t *r, size_t bytes)
@@ -201,9 +218,9 @@ static void region(ea_recorder_t *r, const ea_trace_event_t *e)
 static void refuse(ea_recorder_t *r, const ea_trace_event_t *e)
 {
     line_t l = {{0}, 0};
-    put_text(&l, "# refused: alignment");
-    put_field(&l, e->align);
-    put_text(&l, " is not a power of two, size");
+    put_text(&l, REFUSAL_HEAD);
+    put_number(&l, e->align);
+    put_text(&l, REFUSAL_MIDDLE);
     put_field(&l, e->size);
     emit(r, &l);
     r->refused++;
@@ -324,22 +341,22 @@ void ea_recorder_event(ea_recorder_t *r, const ea_trace_event_t *e)
 
 void ea_recorder_finish(ea_recorder_t *r)
 {
-    static const char *const names[] = {" a=", " c=", " r=", " f="};
+    const struct {
+        const char *name;
+        size_t value;
+    } fields[] = {{" a=", r->ops[OP_A]},        {" c=", r->ops[OP_C]},       {" r=", r->ops[OP_R]},
+                  {" f=", r->ops[OP_F]},        {" failed=", r->failed},     {" unknown=", r->unknown},
+                  {" dropped=", r->dropped},    {" refused=", r->refused},   {" regions=", r->arena}};
     line_t l = {{0}, 0};
     put_text(&l, "# ealloc-recorder:");
-    for (size_t i = 0; i < 4; i++) {
-        put_text(&l, names[i]);
-        put_number(&l, r->ops[i]);
+    send(r, &l);
+    /* Field by field: the whole line may be longer than a line_t. */
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        l.len = 0;
+        put_text(&l, fields[i].name);
+        put_number(&l, fields[i].value);
+        send(r, &l);
     }
-    put_text(&l, " failed=");
-    put_number(&l, r->failed);
-    put_text(&l, " unknown=");
-    put_number(&l, r->unknown);
-    put_text(&l, " dropped=");
-    put_number(&l, r->dropped);
-    put_text(&l, " refused=");
-    put_number(&l, r->refused);
-    put_text(&l, " regions=");
-    put_number(&l, r->arena);
+    l.len = 0;
     emit(r, &l);
 }

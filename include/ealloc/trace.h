@@ -63,9 +63,9 @@ void ea_trace_hook(const ea_trace_event_t *event);
 /* ---- the recorder: events -> trace text -------------------------------------------- */
 
 /*
- * Receives the trace text, a line or more at a time, always ending at a line
- * end. Called from inside the hook: write it out without allocating from the
- * traced heap (a static buffer, write(2), semihosting).
+ * Receives the trace text in order: a line at a time, or (the closing comment)
+ * in pieces. Called from inside the hook: write it out without allocating
+ * from the traced heap (a static buffer, write(2), semihosting).
  */
 typedef void (*ea_recorder_write_fn)(void *ctx, const char *text, size_t len);
 

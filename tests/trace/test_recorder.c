@@ -21,7 +21,7 @@ static size_t out_len;
 static void sink(void *ctx, const char *text, size_t len)
 {
     (void)ctx;
-    assert_true(len > 0 && text[len - 1] == '\n'); /* whole lines only */
+    assert_true(len > 0);
     assert_true(out_len + len < sizeof out);
     memcpy(out + out_len, text, len);
     out_len += len;
@@ -115,9 +115,49 @@ static void realloc_of_null_allocates_and_realloc_to_zero_frees(void **state)
     event(EA_TRACE_REALLOC, NULL, P(1), 1, 24, 0);
     event(EA_TRACE_REALLOC, NULL, P(2), 1, 24, 64);
     event(EA_TRACE_REALLOC, P(1), NULL, 1, 0, 0);
+    event(EA_TRACE_REALLOC, P(2), P(3), 1, 300, 64); /* the format's r has no alignment */
     assert_string_equal(out, "a 0 24\n"
                              "a 1 24 64\n"
-                             "f 0\n");
+                             "f 0\n"
+                             "r 1 300\n");
+}
+
+static void an_event_of_no_known_kind_is_ignored(void **state)
+{
+    (void)state;
+    event((ea_trace_op_t)99, P(1), P(1), 1, 8, 0);
+    event((ea_trace_op_t)0, NULL, P(1), 1, 8, 0);
+    assert_int_equal(out_len, 0);
+    ea_recorder_finish(&rec);
+    assert_string_equal(out, "# ealloc-recorder: a=0 c=0 r=0 f=0 failed=0 unknown=0 dropped=0 refused=0 regions=0\n");
+}
+
+static void the_closing_comment_holds_the_largest_counts(void **state)
+{
+    (void)state;
+    /* The counts are readable fields; set them to their largest to see the line stays whole. */
+    rec.ops[0] = rec.ops[1] = rec.ops[2] = rec.ops[3] = SIZE_MAX;
+    rec.failed = rec.unknown = rec.dropped = rec.refused = rec.arena = SIZE_MAX;
+    ea_recorder_finish(&rec);
+    char want[400];
+    unsigned long long m = SIZE_MAX;
+    (void)snprintf(want, sizeof want,
+                   "# ealloc-recorder: a=%llu c=%llu r=%llu f=%llu failed=%llu unknown=%llu dropped=%llu "
+                   "refused=%llu regions=%llu\n", m, m, m, m, m, m, m, m, m);
+    assert_string_equal(out, want);
+}
+
+static void the_longest_lines_are_whole(void **state)
+{
+    (void)state;
+    event(EA_TRACE_ALLOC, NULL, NULL, 1, SIZE_MAX, SIZE_MAX);            /* refused: the longest line */
+    event(EA_TRACE_CALLOC, NULL, NULL, SIZE_MAX, SIZE_MAX, 0);
+    char want[300];
+    unsigned long long m = SIZE_MAX;
+    (void)snprintf(want, sizeof want,
+                   "# refused: alignment %llu is not a power of two, size %llu\n"
+                   "c 0 %llu %llu\n", m, m, m, m);
+    assert_string_equal(out, want);
 }
 
 static void blocks_from_before_the_recording_are_counted_not_written(void **state)
@@ -278,6 +318,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup(a_moved_block_keeps_its_id_and_released_ids_are_reused, setup),
     cmocka_unit_test_setup(failures_are_kept_and_their_ids_stay_unbound, setup),
     cmocka_unit_test_setup(realloc_of_null_allocates_and_realloc_to_zero_frees, setup),
+    cmocka_unit_test_setup(an_event_of_no_known_kind_is_ignored, setup),
+    cmocka_unit_test_setup(the_closing_comment_holds_the_largest_counts, setup),
+    cmocka_unit_test_setup(the_longest_lines_are_whole, setup),
     cmocka_unit_test_setup(blocks_from_before_the_recording_are_counted_not_written, setup),
     cmocka_unit_test_setup(bad_alignments_become_comments, setup),
     cmocka_unit_test_setup(regions_after_the_first_are_comments_and_add_up, setup),
