@@ -25,7 +25,7 @@ enum {
 /* The longest text put in one line_t: the refusal comment with two numbers and its newline. */
 #define REFUSAL_HEAD "# refused: alignment "
 #define REFUSAL_MIDDLE " is not a power of two, size"
-#define LINE_CHARS (sizeof REFUSAL_HEAD + sizeof REFUSAL_MIDDLE + 2 * (1 + NUMBER_CHARS) + 1)
+#define LINE_CHARS (sizeof REFUSAL_HEAD + sizeof REFUSAL_MIDDLE + (size_t)2 * (1 + NUMBER_CHARS) + 1)
 
 /* The table's hash: a multiply between two xor-shifts; the constants only need to spread the bits. */
 #define MIX_SHIFT_IN 15
