@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Record a real program's allocations and replay the recording (docs/trace.md).
 
-  record_and_replay.py --replay ealloc-replay --preload libealloc_malloc.so --work DIR python3
+  record_and_replay.py --replay ealloc-replay --preload libealloc_malloc.so --work DIR [--probe P] python3
       runs python3 on a short script twice: normally, and under the LD_PRELOAD library with
       EALLOC_TRACE=DIR/python3.trace. Both runs must print the same; then the trace is checked.
+      With --probe, the same for tests/malloc's preload_probe in its threads mode (4 threads
+      allocating at once) and fork mode (100 forks while threads allocate).
   record_and_replay.py --replay ealloc-replay --trace FILE [--expect-regions]
       checks a trace recorded elsewhere (the firmware demo's, streamed over semihosting).
 
@@ -117,18 +119,44 @@ def record_python(replay, preload, work):
     check_trace(replay, trace, expect_no_unknown=True)
 
 
+def record_probe(replay, preload, probe, mode, work):
+    """The preload test's probe program: 4 threads at once (threads), or forks while threads work (fork).
+
+    A recording of several threads replays only if the events came in the order the heap served
+    them; forked children must neither record nor damage the parent's file."""
+    os.makedirs(work, exist_ok=True)
+    trace = os.path.join(work, "probe-%s.trace" % mode)
+    if os.path.exists(trace):
+        os.remove(trace)
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "EALLOC_TRACE", "EALLOC_STATS")}
+    normal = subprocess.run([probe, mode], stdout=subprocess.PIPE, env=env, timeout=300)
+    env.update(LD_PRELOAD=preload, EALLOC_TRACE=trace)
+    recorded = subprocess.run([probe, mode], stdout=subprocess.PIPE, env=env, timeout=300)
+    if recorded.returncode != 0 or normal.returncode != 0 or recorded.stdout != normal.stdout:
+        fail("probe %s under the preload: exit %d/%d, output %s" % (
+            mode, normal.returncode, recorded.returncode, "same" if recorded.stdout == normal.stdout else "differs"))
+    if not os.path.exists(trace):
+        fail("probe %s under the preload wrote no trace" % mode)
+        return
+    check_trace(replay, trace, expect_no_unknown=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--replay", required=True)
     ap.add_argument("--preload")
     ap.add_argument("--work")
     ap.add_argument("--trace")
+    ap.add_argument("--probe", help="tests/malloc's preload_probe: also record its threads and fork modes")
     ap.add_argument("program", nargs="?")
     args = ap.parse_args()
     if args.trace:
         check_trace(args.replay, args.trace, expect_no_unknown=False)
     elif args.program == "python3":
         record_python(args.replay, args.preload, args.work)
+        if args.probe:
+            for mode in ("threads", "fork"):
+                record_probe(args.replay, args.preload, args.probe, mode, args.work)
     else:
         ap.error("give --trace FILE, or python3 with --preload and --work")
     if problems:
