@@ -2,8 +2,8 @@
  * ealloc tlsf: two-level segregated fit, O(1) alloc and free.
  *
  * Every free block is in the list of its size class (class_of in
- * tlsf_internal.h); a bit per list and a bit per first level say which lists
- * hold blocks. alloc computes the class of the request, looks at up to
+ * tlsf_internal.h); a bit per list, in words with a summary bit per word,
+ * says which lists hold blocks. alloc computes the class of the request, looks at up to
  * EA_TLSF_SEARCH_DEPTH blocks of that class for one that is large enough
  * (blocks of the request's own class may be smaller than it), and otherwise
  * takes the head of the smallest non-empty class above — two bit scans. The
@@ -30,8 +30,6 @@
 /* One short string for every panic: the fault code says what went wrong; flash is scarce. */
 #define PANIC_DETAIL "ealloc tlsf"
 
-#define SL_MASK (EA_TLSF_SL_COUNT - 1)
-
 EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t size)
 {
     unsigned cls = class_of(size);
@@ -43,8 +41,8 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t
         head->prev_free = b;
         return; /* the list was not empty: its bits are set already */
     }
-    h->sl_bitmap[cls >> EA_TLSF_SL_LOG2] |= (ea_tlsf_slmap_t)(1u << (cls & SL_MASK));
-    h->fl_bitmap |= (size_t)1 << (cls >> EA_TLSF_SL_LOG2);
+    h->class_map[map_word(cls)] |= map_bit(cls);
+    h->summary |= (size_t)1 << map_word(cls);
 }
 
 EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b, unsigned cls)
@@ -60,10 +58,10 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b, unsign
     }
     h->heads[cls] = next;
     if (next == NULL) {
-        unsigned fl = cls >> EA_TLSF_SL_LOG2;
-        h->sl_bitmap[fl] &= (ea_tlsf_slmap_t) ~(1u << (cls & SL_MASK));
-        if (h->sl_bitmap[fl] == 0) {
-            h->fl_bitmap &= ~((size_t)1 << fl);
+        unsigned w = map_word(cls);
+        h->class_map[w] &= ~map_bit(cls);
+        if (h->class_map[w] == 0) {
+            h->summary &= ~((size_t)1 << w);
         }
     }
 }
@@ -200,17 +198,17 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
             return b;
         }
     }
-    unsigned fl = cls >> EA_TLSF_SL_LOG2;
-    size_t sl_map = h->sl_bitmap[fl] & (~(size_t)1 << (cls & SL_MASK));
-    if (sl_map == 0) {
-        size_t fl_map = h->fl_bitmap & (~(size_t)1 << fl);
-        if (fl_map == 0) {
+    unsigned w = map_word(cls);
+    size_t map = h->class_map[w] & (~(size_t)1 << (cls % EA_TLSF_MAP_BITS));
+    if (map == 0) {
+        size_t words = h->summary & (~(size_t)1 << w);
+        if (words == 0) {
             return NULL;
         }
-        fl = ffs_size(fl_map);
-        sl_map = h->sl_bitmap[fl];
+        w = ffs_size(words);
+        map = h->class_map[w];
     }
-    cls = (fl << EA_TLSF_SL_LOG2) + ffs_size(sl_map);
+    cls = (unsigned)(w * EA_TLSF_MAP_BITS) + ffs_size(map);
     b = h->heads[cls];
     if (!block_sound(h, b)) {
         *fault = EA_FAULT_CORRUPT;

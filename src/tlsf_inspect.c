@@ -69,31 +69,34 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
     size_t budget = *free_blocks; /* a list longer than the free blocks found has a cycle or strays */
     size_t found = 0;
     uintptr_t sum = 0;
-    for (unsigned fl = 0; fl < EA_TLSF_FL_COUNT; fl++) {
-        for (unsigned sl = 0; sl < EA_TLSF_SL_COUNT; sl++) {
-            unsigned cls = (fl << EA_TLSF_SL_LOG2) + sl;
-            const block_t *prev = NULL;
-            for (const block_t *b = h->heads[cls]; b != NULL; prev = b, b = b->next_free) {
-                if (found == budget || !region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) ||
-                    (b->header & TLSF_USED) != 0 || b->prev_free != prev) {
-                    return EA_EFREELIST;
-                }
-                if (block_bytes(b) < TLSF_MIN_BLOCK || class_of(block_bytes(b)) != cls) {
-                    return EA_ECLASS;
-                }
-                found++;
-                sum += (uintptr_t)b;
+    for (unsigned cls = 0; cls < TLSF_CLASSES; cls++) {
+        const block_t *prev = NULL;
+        for (const block_t *b = h->heads[cls]; b != NULL; prev = b, b = b->next_free) {
+            if (found == budget || !region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) ||
+                (b->header & TLSF_USED) != 0 || b->prev_free != prev) {
+                return EA_EFREELIST;
             }
-            bool bit = (h->sl_bitmap[fl] >> sl & 1u) != 0;
-            if (bit != (h->heads[cls] != NULL)) {
-                return EA_EBITMAP;
+            if (block_bytes(b) < TLSF_MIN_BLOCK || class_of(block_bytes(b)) != cls) {
+                return EA_ECLASS;
             }
+            found++;
+            sum += (uintptr_t)b;
         }
-        if (((h->fl_bitmap >> fl & 1u) != 0) != (h->sl_bitmap[fl] != 0)) {
+        bool bit = (h->class_map[map_word(cls)] & map_bit(cls)) != 0;
+        if (bit != (h->heads[cls] != NULL)) {
             return EA_EBITMAP;
         }
     }
-    if (EA_TLSF_FL_COUNT < EA_SIZE_BITS && (h->fl_bitmap >> (EA_TLSF_FL_COUNT % EA_SIZE_BITS)) != 0) {
+    for (unsigned w = 0; w < EA_TLSF_MAP_WORDS; w++) {
+        if (((h->summary >> w & 1u) != 0) != (h->class_map[w] != 0)) {
+            return EA_EBITMAP;
+        }
+    }
+    /* Bits past the last class, or past the last word: alloc's search would take them for lists. */
+    if ((h->class_map[EA_TLSF_MAP_WORDS - 1] & ~((map_bit(TLSF_CLASSES - 1) << 1) - 1)) != 0) {
+        return EA_EBITMAP;
+    }
+    if (EA_TLSF_MAP_WORDS < EA_TLSF_MAP_BITS && (h->summary >> (EA_TLSF_MAP_WORDS % EA_TLSF_MAP_BITS)) != 0) {
         return EA_EBITMAP;
     }
     *free_blocks = found;
@@ -133,11 +136,11 @@ void ea_tlsf_walk(ea_tlsf_t *h, ea_walk_fn fn, void *ctx)
  */
 static size_t largest_request(const ea_tlsf_t *h)
 {
-    if (h->fl_bitmap == 0) {
+    if (h->summary == 0) {
         return 0;
     }
-    unsigned fl = fls_size(h->fl_bitmap);
-    unsigned cls = (fl << EA_TLSF_SL_LOG2) + fls_size(h->sl_bitmap[fl]);
+    unsigned w = fls_size(h->summary);
+    unsigned cls = (unsigned)(w * EA_TLSF_MAP_BITS) + fls_size(h->class_map[w]);
     size_t best = 0;
     const block_t *b = h->heads[cls];
     for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH) && b != NULL; i++, b = b->next_free) {

@@ -94,6 +94,17 @@ EA_ALWAYS_INLINE static inline unsigned class_of(size_t size)
     return ((f - EA_TLSF_SMALL_LOG2) << EA_TLSF_SL_LOG2) + (unsigned)(size >> (f - EA_TLSF_SL_LOG2));
 }
 
+/* Where a class's "list not empty" bit lives: the word of class_map, and the bit in it. */
+static inline unsigned map_word(unsigned cls)
+{
+    return cls / (unsigned)EA_TLSF_MAP_BITS;
+}
+
+static inline size_t map_bit(unsigned cls)
+{
+    return (size_t)1 << (cls % EA_TLSF_MAP_BITS);
+}
+
 /* The smallest block size of a class (the inverse of class_of at class starts). */
 static inline size_t class_min_size(unsigned cls)
 {

@@ -69,9 +69,10 @@ static unsigned fl_of(size_t f)
 static bool alone_in_fl(size_t f)
 {
     unsigned cls = class_of(f);
-    ea_tlsf_slmap_t m = heap.sl_bitmap[cls >> EA_TLSF_SL_LOG2];
-    return m == (ea_tlsf_slmap_t)(1u << (cls & (EA_TLSF_SL_COUNT - 1))) && heap.heads[cls] != NULL &&
-           heap.heads[cls]->next_free == NULL;
+    unsigned first = cls & ~(EA_TLSF_SL_COUNT - 1u); /* a level's bits are adjacent, in one word */
+    size_t level_bits = (size_t)~(size_t)0 >> (EA_TLSF_MAP_BITS - EA_TLSF_SL_COUNT);
+    size_t m = heap.class_map[map_word(cls)] >> (first % EA_TLSF_MAP_BITS) & level_bits;
+    return m == (size_t)1 << (cls - first) && heap.heads[cls] != NULL && heap.heads[cls]->next_free == NULL;
 }
 
 static bool class_nonempty(size_t f)

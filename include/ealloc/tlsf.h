@@ -2,15 +2,15 @@
  * ealloc tlsf: the two-level segregated-fit heap.
  *
  * Free blocks sit in segregated lists, one per size class: a power-of-two
- * range (first level) cut into EA_TLSF_SL_LOG2 equal steps (second level). Two
- * levels of bitmaps say which lists hold blocks, so finding a class with a
- * block that fits is a pair of bit scans. alloc first looks at up to
- * EA_TLSF_SEARCH_DEPTH blocks of the request's own class for one that fits
- * (so memory is used like best fit), then takes the first block of the
- * smallest non-empty class above it, and splits off the rest exactly. free
- * merges the block with its free neighbours at once. Both are O(1): no call
- * loops over free blocks, whatever the heap's state. Layout, mapping and
- * invariants: docs/tlsf.md.
+ * range (first level) cut into EA_TLSF_SL_LOG2 equal steps (second level). A
+ * bit per list, in words under one summary word, says which lists hold
+ * blocks, so finding a class with a block that fits is at most two bit scans.
+ * alloc first looks at up to EA_TLSF_SEARCH_DEPTH blocks of the request's own
+ * class for one that fits (so memory is used like best fit), then takes the
+ * first block of the smallest non-empty class above it, and splits off the
+ * rest exactly. free merges the block with its free neighbours at once. Both
+ * are O(1): no call loops over free blocks, whatever the heap's state.
+ * Layout, mapping and invariants: docs/tlsf.md.
  *
  * The control block (bitmaps and list heads) lives inside ea_tlsf_t, so
  * init works on any region that holds one block; its size is in docs/tlsf.md
@@ -39,21 +39,22 @@ extern "C" {
 #define EA_TLSF_SMALL_LOG2 ((EA_TLSF_SL_LOG2) + EA_LOG2_(EA_GRANULE_))
 #define EA_TLSF_FL_COUNT ((EA_TLSF_MAX_BLOCK_LOG2) - EA_TLSF_SMALL_LOG2 + 1)
 _Static_assert(EA_TLSF_FL_COUNT >= 2, "EA_TLSF_MAX_BLOCK_LOG2 must exceed EA_TLSF_SL_LOG2 + log2(granule)");
-_Static_assert(EA_TLSF_FL_COUNT <= sizeof(size_t) * 8, "EA_TLSF_MAX_BLOCK_LOG2: too many first-level classes");
 
-#if (EA_TLSF_SL_LOG2) <= 3
-typedef uint8_t ea_tlsf_slmap_t;
-#elif (EA_TLSF_SL_LOG2) == 4
-typedef uint16_t ea_tlsf_slmap_t;
-#else
-typedef uint32_t ea_tlsf_slmap_t;
-#endif
+/*
+ * The "list not empty" bits, one per class in flat class order, packed in
+ * size_t words; a summary word has a bit per non-zero word. A word spans
+ * several first levels, so a search finds the next class in the same word far
+ * more often than in the same first level, and a word empties far less often.
+ */
+#define EA_TLSF_MAP_BITS (sizeof(size_t) * 8)
+#define EA_TLSF_MAP_WORDS ((EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT + EA_TLSF_MAP_BITS - 1) / EA_TLSF_MAP_BITS)
+_Static_assert(EA_TLSF_MAP_WORDS <= EA_TLSF_MAP_BITS, "EA_TLSF_MAX_BLOCK_LOG2: too many classes for one summary word");
 
 /* A TLSF heap. Private fields: use the calls below. */
 typedef struct ea_tlsf {
     ea_heap_common_t common;
-    size_t fl_bitmap;                            /* bit f: some list of first level f is not empty */
-    ea_tlsf_slmap_t sl_bitmap[EA_TLSF_FL_COUNT]; /* bit s of [f]: list (f, s) is not empty */
+    size_t summary;                      /* bit w: class_map[w] is not zero */
+    size_t class_map[EA_TLSF_MAP_WORDS]; /* bit c % MAP_BITS of [c / MAP_BITS]: list c is not empty */
     struct ea_tlsf_block *heads[EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT]; /* first free block of each class */
 } ea_tlsf_t;
 

@@ -30,8 +30,8 @@ static int check_with_head(unsigned cls, block_t *node)
 {
     ea_tlsf_t saved = *tlsf();
     tlsf()->heads[cls] = node;
-    tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] |= (ea_tlsf_slmap_t)(1u << (cls & (EA_TLSF_SL_COUNT - 1)));
-    tlsf()->fl_bitmap |= (size_t)1 << (cls >> EA_TLSF_SL_LOG2);
+    tlsf()->class_map[map_word(cls)] |= map_bit(cls);
+    tlsf()->summary |= (size_t)1 << map_word(cls);
     int rc = ea_tlsf_check(tlsf());
     *tlsf() = saved;
     return rc;
@@ -80,14 +80,20 @@ static void a_stranger_in_place_of_the_free_block(void **state)
 static void bitmap_bits_beyond_the_classes(void **state)
 {
     (void)state;
-    if (EA_TLSF_FL_COUNT >= EA_SIZE_BITS) {
-        skip(); /* every bit of the first-level bitmap is a class */
+    ea_tlsf_t saved = *tlsf();
+    if (TLSF_CLASSES % EA_TLSF_MAP_BITS != 0) { /* the last word has bits past the last class */
+        tlsf()->class_map[EA_TLSF_MAP_WORDS - 1] |= map_bit(TLSF_CLASSES);
+        tlsf()->summary |= (size_t)1 << (EA_TLSF_MAP_WORDS - 1);
+        int rc = ea_tlsf_check(tlsf());
+        *tlsf() = saved;
+        assert_int_equal(rc, EA_EBITMAP);
     }
-    size_t saved = tlsf()->fl_bitmap;
-    tlsf()->fl_bitmap |= (size_t)1 << (EA_TLSF_FL_COUNT % EA_SIZE_BITS);
-    int rc = ea_tlsf_check(tlsf());
-    tlsf()->fl_bitmap = saved;
-    assert_int_equal(rc, EA_EBITMAP);
+    if (EA_TLSF_MAP_WORDS < EA_TLSF_MAP_BITS) { /* the summary has bits past the last word */
+        tlsf()->summary |= (size_t)1 << (EA_TLSF_MAP_WORDS % EA_TLSF_MAP_BITS);
+        int rc = ea_tlsf_check(tlsf());
+        *tlsf() = saved;
+        assert_int_equal(rc, EA_EBITMAP);
+    }
 }
 
 static void used_counter_off_with_the_capacity_right(void **state)

@@ -27,8 +27,8 @@ static block_t *the_free_block(void)
     ea_stats_t st;
     ea_tlsf_stats(tlsf(), &st);
     assert_int_equal(st.free_blocks, 1);
-    unsigned fl = fls_size(tlsf()->fl_bitmap);
-    block_t *b = tlsf()->heads[(fl << EA_TLSF_SL_LOG2) + fls_size(tlsf()->sl_bitmap[fl])];
+    unsigned w = fls_size(tlsf()->summary);
+    block_t *b = tlsf()->heads[(unsigned)(w * EA_TLSF_MAP_BITS) + fls_size(tlsf()->class_map[w])];
     assert_non_null(b);
     return b;
 }

@@ -77,10 +77,10 @@ static void control_block_is_bitmaps_and_heads(void **state)
 {
     (void)state;
     size_t control = sizeof(ea_tlsf_t) - sizeof(ea_heap_common_t);
-    size_t parts = sizeof(size_t) + EA_TLSF_FL_COUNT * sizeof(ea_tlsf_slmap_t) + TLSF_CLASSES * sizeof(void *);
+    size_t parts = (1 + EA_TLSF_MAP_WORDS) * sizeof(size_t) + TLSF_CLASSES * sizeof(void *);
     print_message("tlsf control block: %zu bytes (%u first-level x %u second-level classes, %zu-byte pointers)\n",
                   control, (unsigned)EA_TLSF_FL_COUNT, (unsigned)EA_TLSF_SL_COUNT, sizeof(void *));
-    /* Nothing but the two bitmaps and the list heads, and alignment padding. */
+    /* Nothing but the summary, the class map and the list heads, and alignment padding. */
     assert_true(control >= parts);
     assert_true(control < parts + sizeof(void *));
 }
@@ -207,6 +207,21 @@ static void realloc_grows_into_the_free_block_before(void **state)
 
 /* ---- check() against damage ---------------------------------------------------------- */
 
+/* Mark list cls non-empty or empty in the bitmaps, as the allocator would. */
+static void set_class_bit(unsigned cls)
+{
+    tlsf()->class_map[map_word(cls)] |= map_bit(cls);
+    tlsf()->summary |= (size_t)1 << map_word(cls);
+}
+
+static void clear_class_bit(unsigned cls)
+{
+    tlsf()->class_map[map_word(cls)] &= ~map_bit(cls);
+    if (tlsf()->class_map[map_word(cls)] == 0) {
+        tlsf()->summary &= ~((size_t)1 << map_word(cls));
+    }
+}
+
 static void make_abc(block_t **a, block_t **b, block_t **c)
 {
     *a = block_of(ea_tlsf_alloc(tlsf(), 100));
@@ -221,14 +236,24 @@ static void check_finds_bitmap_disagreements(void **state)
     make_abc(&a, &b, &c);
     ea_tlsf_free(tlsf(), payload_of(b));
     unsigned cls = class_of(block_bytes(b));
-    unsigned fl = cls >> EA_TLSF_SL_LOG2;
-    ea_tlsf_slmap_t saved = tlsf()->sl_bitmap[fl];
-    tlsf()->sl_bitmap[fl] = (ea_tlsf_slmap_t)(saved & ~(1u << (cls & (EA_TLSF_SL_COUNT - 1))));
+    unsigned w = map_word(cls);
+    ea_tlsf_t saved = *tlsf();
+    tlsf()->class_map[w] &= ~map_bit(cls); /* a list with blocks, its bit clear */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
-    tlsf()->sl_bitmap[fl] = saved;
-    tlsf()->fl_bitmap ^= (size_t)1 << 0; /* level 0 holds nothing here */
+    *tlsf() = saved;
+    tlsf()->class_map[0] |= map_bit(0); /* class 0 (footprint 0) never holds a block */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
-    tlsf()->fl_bitmap ^= (size_t)1 << 0;
+    *tlsf() = saved;
+    tlsf()->summary &= ~((size_t)1 << w); /* a word with bits, its summary bit clear */
+    assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
+    *tlsf() = saved;
+    for (unsigned e = 0; e < EA_TLSF_MAP_WORDS; e++) {
+        if (tlsf()->class_map[e] == 0) { /* an empty word, its summary bit set */
+            tlsf()->summary |= (size_t)1 << e;
+            assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
+            *tlsf() = saved;
+        }
+    }
     assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
 }
 
@@ -243,12 +268,8 @@ static void check_finds_a_block_in_the_wrong_class(void **state)
     /* Move b from its list to the next class's list, bitmaps kept consistent. */
     tlsf()->heads[cls] = NULL;
     tlsf()->heads[other] = b;
-    tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] &= (ea_tlsf_slmap_t) ~(1u << (cls & (EA_TLSF_SL_COUNT - 1)));
-    tlsf()->sl_bitmap[other >> EA_TLSF_SL_LOG2] |= (ea_tlsf_slmap_t)(1u << (other & (EA_TLSF_SL_COUNT - 1)));
-    tlsf()->fl_bitmap |= (size_t)1 << (other >> EA_TLSF_SL_LOG2);
-    if (tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] == 0) {
-        tlsf()->fl_bitmap &= ~((size_t)1 << (cls >> EA_TLSF_SL_LOG2));
-    }
+    clear_class_bit(cls);
+    set_class_bit(other);
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ECLASS);
 }
 
@@ -319,10 +340,7 @@ static void check_finds_a_free_block_missing_from_the_lists(void **state)
     if (b->next_free != NULL) {
         b->next_free->prev_free = NULL;
     } else {
-        tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] &= (ea_tlsf_slmap_t) ~(1u << (cls & (EA_TLSF_SL_COUNT - 1)));
-        if (tlsf()->sl_bitmap[cls >> EA_TLSF_SL_LOG2] == 0) {
-            tlsf()->fl_bitmap &= ~((size_t)1 << (cls >> EA_TLSF_SL_LOG2));
-        }
+        clear_class_bit(cls);
     }
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
 }
