@@ -47,7 +47,7 @@ _Static_assert(EA_TLSF_FL_COUNT >= 2, "EA_TLSF_MAX_BLOCK_LOG2 must exceed EA_TLS
  * more often than in the same first level, and a word empties far less often.
  */
 #define EA_TLSF_MAP_BITS (sizeof(size_t) * 8)
-#define EA_TLSF_MAP_WORDS ((EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT + EA_TLSF_MAP_BITS - 1) / EA_TLSF_MAP_BITS)
+#define EA_TLSF_MAP_WORDS (((size_t)(EA_TLSF_FL_COUNT) * EA_TLSF_SL_COUNT + EA_TLSF_MAP_BITS - 1) / EA_TLSF_MAP_BITS)
 _Static_assert(EA_TLSF_MAP_WORDS <= EA_TLSF_MAP_BITS, "EA_TLSF_MAX_BLOCK_LOG2: too many classes for one summary word");
 
 /* A TLSF heap. Private fields: use the calls below. */
