@@ -6,9 +6,10 @@
  * EA_TLSF_SL_LOG2 / EA_TLSF_SEARCH_DEPTH the library was configured with.
  *
  * Cost model the cases follow (tlsf.c): alloc = class of the request, up to
- * EA_TLSF_SEARCH_DEPTH blocks of that class looked at, then a second-level
- * bitmap scan, else a first-level scan and a second-level one; the block
- * taken out of its list (clearing the bitmap bits when it was the only one),
+ * EA_TLSF_SEARCH_DEPTH blocks of that class looked at, then a scan of the
+ * class-map word of that class, else a scan of the summary word and of the
+ * word it finds; the block taken out of its list (clearing its class bit when
+ * it was the only one, and the summary bit when its word then empties),
  * split, and the rest filed in its list (one more store when that list is
  * not empty). An alignment above the granule adds a padding block in front.
  * free = merge with the block after and the block before, each taken out of
@@ -65,14 +66,17 @@ static unsigned fl_of(size_t f)
     return class_of(f) >> EA_TLSF_SL_LOG2;
 }
 
-/* The block of footprint f is the only free block of its whole first level. */
-static bool alone_in_fl(size_t f)
+/* The block of footprint f is the only free block of its whole class-map word: taking it out clears a summary bit. */
+static bool alone_in_word(size_t f)
 {
     unsigned cls = class_of(f);
-    unsigned first = cls & ~(EA_TLSF_SL_COUNT - 1u); /* a level's bits are adjacent, in one word */
-    size_t level_bits = (size_t)~(size_t)0 >> (EA_TLSF_MAP_BITS - EA_TLSF_SL_COUNT);
-    size_t m = heap.class_map[map_word(cls)] >> (first % EA_TLSF_MAP_BITS) & level_bits;
-    return m == (size_t)1 << (cls - first) && heap.heads[cls] != NULL && heap.heads[cls]->next_free == NULL;
+    return heap.class_map[map_word(cls)] == map_bit(cls) && heap.heads[cls] != NULL &&
+           heap.heads[cls]->next_free == NULL;
+}
+
+static unsigned word_of(size_t f)
+{
+    return map_word(class_of(f));
 }
 
 static bool class_nonempty(size_t f)
@@ -157,7 +161,7 @@ static void alloc_cases(void)
     checked();
     wcet_report(BE, case_id, "alloc", n, -1,
                 "request 1 B (class 0); the only free block is %zu B, class %u of %u (first level %u of %u): "
-                "empty own class, empty level, first-level scan to the top, block alone in its level, split",
+                "empty own class and word, summary scan to the top word, block alone in its word, split",
                 top, class_of(top), (unsigned)TLSF_CLASSES, fl_of(top), (unsigned)EA_TLSF_FL_COUNT);
 
     /* The same on a small heap: the count does not depend on the size of the block. */
@@ -187,7 +191,7 @@ static void alloc_cases(void)
                 "the next class (%zu B) of the same level has one; split",
                 req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, next_f);
 
-    /* Own-class search that fails, then the first-level scan to the top class: the longest plain alloc. */
+    /* Own-class search that fails, then the summary scan to the top class: the longest plain alloc. */
     fresh("alloc-own-class-search-then-top", big);
     too_small_blocks(f0, guards);
     n = t_alloc(req - EA_HEADER, &p);
@@ -195,7 +199,7 @@ static void alloc_cases(void)
     checked();
     wcet_report(BE, case_id, "alloc", n, EA_TLSF_SEARCH_DEPTH,
                 "request footprint %zu B (class %u); %u free blocks of %zu B in its class, all too small; "
-                "no other block below the top class: own-class search + first-level scan + split",
+                "no other block below the top class: own-class search + summary scan + split",
                 req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0);
 
     /* Aligned: a padding block in front and a rest behind, both filed; own-class search before. */
@@ -286,11 +290,11 @@ static void free_cases(void)
     wcet_report(BE, case_id, "free", n, -1, "both neighbours free (32 B each, one list): merged into 96 B");
 
     /*
-     * Both neighbours free, each the only free block of its first level (taking
-     * them out clears a second- and a first-level bit each), and the merged
-     * block filed in a list that already has a block.
+     * Both neighbours free, each the only free block of its class-map word
+     * (taking them out clears a class bit and a summary bit each), and the
+     * merged block filed in a list that already has a block.
      */
-    const size_t fa = 96, fb = 272, fc = 160, fm = fa + fb + fc;
+    const size_t fa = 96, fb = 8192, fc = 1024, fm = fa + fb + fc;
     fresh("free-both-neighbours-free", big);
     a = blk(fa);
     b = blk(fb);
@@ -301,14 +305,15 @@ static void free_cases(void)
     ea_tlsf_free(&heap, y);
     ea_tlsf_free(&heap, a);
     ea_tlsf_free(&heap, c);
-    need(fl_of(fa) != fl_of(fc) && fl_of(fa) != fl_of(fm) && fl_of(fc) != fl_of(fm), "levels not distinct");
-    need(alone_in_fl(fa) && alone_in_fl(fc) && class_nonempty(fm), "state not as intended");
+    need(word_of(fa) != word_of(fc) && word_of(fa) != word_of(fm) && word_of(fc) != word_of(fm),
+         "words not distinct");
+    need(alone_in_word(fa) && alone_in_word(fc) && class_nonempty(fm), "state not as intended");
     n = t_free(b);
     checked();
     wcet_report(BE, case_id, "free", n, -1,
-                "block of %zu B between free blocks of %zu B and %zu B, each alone in its first level (%u, %u); "
-                "merged %zu B filed in a non-empty list (level %u)",
-                fb, fa, fc, fl_of(fa), fl_of(fc), fm, fl_of(fm));
+                "block of %zu B between free blocks of %zu B and %zu B, each alone in its class-map word (%u, %u); "
+                "merged %zu B filed in a non-empty list (word %u)",
+                fb, fa, fc, word_of(fa), word_of(fc), fm, word_of(fm));
 }
 
 static void realloc_cases(void)
@@ -351,11 +356,11 @@ static void realloc_cases(void)
                 (size_t)TLSF_MIN_BLOCK, (size_t)(TLSF_MIN_BLOCK - EA_HEADER));
 
     /*
-     * Grow into the previous and the next block, both alone in their first
-     * level, tail filed in a non-empty list: the longest claim_backward.
+     * Grow into the previous and the next block, both alone in their class-map
+     * word, tail filed in a non-empty list: the longest claim_backward.
      */
-    const size_t fa = 96, fx = TLSF_MIN_BLOCK, fc = 160;
-    const size_t tail = 48;                 /* first level 0: apart from a (level 1) and c (level 2) */
+    const size_t fa = 9216, fx = TLSF_MIN_BLOCK, fc = 1024;
+    const size_t tail = 48;                  /* word 0: apart from a (word 2) and c (word 1) */
     const size_t want = fa + fx + fc - tail; /* more than in place can give (fx + fc), less than all three */
     fresh("realloc-grow-into-previous-and-next", big);
     a = blk(fa);
@@ -367,29 +372,33 @@ static void realloc_cases(void)
     ea_tlsf_free(&heap, y);
     ea_tlsf_free(&heap, a);
     ea_tlsf_free(&heap, c);
-    need(alone_in_fl(fa) && alone_in_fl(fc) && class_nonempty(tail), "state not as intended");
+    need(word_of(tail) != word_of(fa) && word_of(tail) != word_of(fc) && word_of(fa) != word_of(fc),
+         "words not distinct");
+    need(alone_in_word(fa) && alone_in_word(fc) && class_nonempty(tail), "state not as intended");
     n = t_realloc(x, want - EA_HEADER, &p);
     need(p == a, "not moved into the previous block");
     checked();
     wcet_report(BE, case_id, "realloc", n, -1,
                 "%zu B block (%zu bytes kept) grown to %zu B: claims the free %zu B before and %zu B after (each alone in "
-                "its level); memmove; %zu B tail filed in a non-empty list",
+                "its word); memmove; %zu B tail filed in a non-empty list",
                 fx, fx - EA_HEADER, want, fa, fc, tail);
 
     /*
      * Neither in place nor backward: allocate (own-class search that fails,
-     * first-level scan to the top), copy the kept bytes, free with both neighbours
-     * free and alone in their levels, merged block into a non-empty list.
+     * summary scan to the top), copy the kept bytes, free with both neighbours
+     * free and alone in their words, merged block into a non-empty list.
      */
     void *guards[EA_TLSF_SEARCH_DEPTH];
-    size_t f0 = first_wide_class_start(fa + fx + fc + EA_GRANULE);
+    /* Neighbours in words 0 and 1, the merged block and the request in word 2. */
+    const size_t ma = 96, mx = TLSF_MIN_BLOCK, mc = 8184;
+    size_t f0 = first_wide_class_start(ma + mx + mc + EA_GRANULE);
     need(f0 != 0, "no wide class");
     size_t req = f0 + EA_GRANULE;
-    const size_t fm = fa + fx + fc;
+    const size_t fm = ma + mx + mc;
     fresh("realloc-move", big);
-    a = blk(fa);
-    x = blk(fx);
-    c = blk(fc);
+    a = blk(ma);
+    x = blk(mx);
+    c = blk(mc);
     (void)blk(TLSF_MIN_BLOCK);
     y = blk(fm);
     (void)blk(TLSF_MIN_BLOCK);
@@ -397,15 +406,16 @@ static void realloc_cases(void)
     ea_tlsf_free(&heap, y);
     ea_tlsf_free(&heap, a);
     ea_tlsf_free(&heap, c);
-    need(alone_in_fl(fa) && alone_in_fl(fc) && class_nonempty(fm), "state not as intended");
+    need(word_of(ma) != word_of(mc) && word_of(fm) != word_of(ma) && word_of(fm) != word_of(mc), "words not distinct");
+    need(alone_in_word(ma) && alone_in_word(mc) && class_nonempty(fm), "state not as intended");
     n = t_realloc(x, req - EA_HEADER, &p);
     need(p != NULL && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1], "not moved to the top block");
     checked();
     wcet_report(BE, case_id, "realloc", n, EA_TLSF_SEARCH_DEPTH,
                 "%zu B block grown to %zu B: neither neighbour helps, so alloc (%u too-small blocks of %zu B in its "
-                "class, then the top) + memcpy of %zu bytes + free merging %zu B and %zu B (alone in their levels) "
+                "class, then the top) + memcpy of %zu bytes + free merging %zu B and %zu B (alone in their words) "
                 "into a non-empty list",
-                fx, req, (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, fx - EA_HEADER, fa, fc);
+                mx, req, (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, mx - EA_HEADER, ma, mc);
 }
 
 /* xorshift32: the random search below must be the same on every run. */
