@@ -43,6 +43,7 @@
 #include "backend.h"
 #include "ea_port.h" /* the counting port: section depth and misnesting */
 #include "fuzz_driver.h"
+#include "test_tape.h"
 
 #define SLOTS 32
 #define ARENA_BYTES (16 * 1024)
@@ -235,29 +236,13 @@ static bool is_pow2(size_t x)
 
 /* ---- patterns ----------------------------------------------------------------------- */
 
-/*
- * A block's pattern is a window of a fixed random tape, starting at an offset
- * derived from the block's seed: different for every block and every byte
- * position, so a block moved by any distance, or two blocks swapped, show.
- * Filling and checking are one memcpy and one memcmp.
- */
+/* A block's pattern is a window of one random tape (test_tape.h). */
 #define TAPE_OFFSETS 16384
 static unsigned char tape[ARENA_BYTES + 64 + SECOND_BYTES + TAPE_OFFSETS];
 
-static void make_tape(void)
-{
-    uint64_t x = 0x243F6A8885A308D3u;
-    for (size_t i = 0; i < sizeof tape; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        tape[i] = (unsigned char)(x >> 24);
-    }
-}
-
 static const unsigned char *pattern(uint32_t seed)
 {
-    return tape + (seed * 2654435761u) % TAPE_OFFSETS;
+    return tape + tape_offset(seed, TAPE_OFFSETS);
 }
 
 static void fill(unsigned char *p, size_t n, uint32_t seed)
@@ -952,7 +937,7 @@ static void set_up(input_t *in)
 {
     static bool tape_made;
     if (!tape_made) {
-        make_tape();
+        tape_make(tape, sizeof tape);
         tape_made = true;
     }
     m.be = table();

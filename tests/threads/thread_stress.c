@@ -39,6 +39,7 @@
 #include <ealloc/tlsf.h>
 
 #include "backend.h"
+#include "test_tape.h"
 
 #define MAX_THREADS 16
 #define SLOTS 64
@@ -149,24 +150,13 @@ static size_t random_size(worker_t *w)
     return 4097 + below(w, 12288);
 }
 
-/* A block's pattern is a window of one read-only random tape, at an offset given by its seed. */
+/* A block's pattern is a window of one read-only random tape (test_tape.h). */
 #define TAPE_OFFSETS 8192
 static unsigned char tape[2 * SHARED_HALF + TAPE_OFFSETS];
 
-static void make_tape(void)
-{
-    uint64_t x = 0x243F6A8885A308D3u;
-    for (size_t i = 0; i < sizeof tape; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        tape[i] = (unsigned char)(x >> 24);
-    }
-}
-
 static const unsigned char *pattern(uint32_t s)
 {
-    return tape + (s * 2654435761u) % TAPE_OFFSETS;
+    return tape + tape_offset(s, TAPE_OFFSETS);
 }
 
 static void verify(const worker_t *w, const unsigned char *p, size_t n, uint32_t s, const char *when)
@@ -385,7 +375,7 @@ int main(int argc, char **argv)
         usage(argv[0]);
     }
     own_mode = strcmp(mode, "own") == 0;
-    make_tape();
+    tape_make(tape, sizeof tape);
 
     void *shared = backend.heap_object;
     if (!own_mode) {
