@@ -234,6 +234,24 @@ static bool is_pow2(size_t x)
     return x != 0 && (x & (x - 1)) == 0;
 }
 
+/* ---- walks ------------------------------------------------------------------------- */
+
+size_t fuzz_walk_find_used(const fuzz_walk_t *w, uintptr_t addr)
+{
+    size_t i = 0;
+    while (i < w->count && w->blocks[i].addr != addr) {
+        i++;
+    }
+    return i < w->count && w->blocks[i].used ? i : w->count;
+}
+
+size_t fuzz_walk_free_after(const fuzz_walk_t *w, size_t i)
+{
+    const fuzz_block_t *b = &w->blocks[i];
+    bool next_free = i + 1 < w->count && !b[1].used && b[1].addr == b->addr + b->size;
+    return next_free ? b[1].size : 0;
+}
+
 /* ---- patterns ----------------------------------------------------------------------- */
 
 /* A block's pattern is a window of one random tape (test_tape.h). */

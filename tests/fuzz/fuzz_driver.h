@@ -25,6 +25,12 @@ typedef struct {
     size_t count;
 } fuzz_walk_t;
 
+/* The index of the allocated block that starts at addr, or w->count when the walk has none. */
+size_t fuzz_walk_find_used(const fuzz_walk_t *w, uintptr_t addr);
+
+/* The footprint of the free block right after blocks[i]; 0 when the next block is in use or there is none. */
+size_t fuzz_walk_free_after(const fuzz_walk_t *w, size_t i);
+
 /* Run one input: a fresh heap, the operations the bytes describe, a full teardown. Always 0. */
 int fuzz_run_input(const uint8_t *data, size_t size);
 

@@ -54,18 +54,12 @@ const char *fuzz_expect_alloc(const fuzz_walk_t *before, size_t need, size_t ali
 const char *fuzz_expect_realloc(const fuzz_walk_t *before, uintptr_t old_block, size_t need, size_t align,
                                 uintptr_t new_block)
 {
-    size_t i = 0;
-    while (i < before->count && before->blocks[i].addr != old_block) {
-        i++;
-    }
-    if (i == before->count || !before->blocks[i].used) {
+    size_t i = fuzz_walk_find_used(before, old_block);
+    if (i == before->count) {
         return "realloc: the old block is not a used block of the walk before";
     }
     size_t have = before->blocks[i].size;
-    size_t room = have;
-    if (i + 1 < before->count && !before->blocks[i + 1].used && before->blocks[i + 1].addr == old_block + have) {
-        room += before->blocks[i + 1].size;
-    }
+    size_t room = have + fuzz_walk_free_after(before, i);
     bool aligned = ((old_block + fuzz_header()) & (align - 1)) == 0;
     uintptr_t expected = aligned && room >= need ? old_block : first_fit(before, need, align);
     if (new_block == expected) {

@@ -80,18 +80,12 @@ const char *fuzz_expect_alloc(const fuzz_walk_t *before, size_t need, size_t ali
 const char *fuzz_expect_realloc(const fuzz_walk_t *before, uintptr_t old_block, size_t need, size_t align,
                                 uintptr_t new_block)
 {
-    size_t i = 0;
-    while (i < before->count && before->blocks[i].addr != old_block) {
-        i++;
-    }
-    if (i == before->count || !before->blocks[i].used) {
+    size_t i = fuzz_walk_find_used(before, old_block);
+    if (i == before->count) {
         return "realloc: the old block is not a used block of the walk before";
     }
     size_t have = before->blocks[i].size;
-    size_t after = 0;
-    if (i + 1 < before->count && !before->blocks[i + 1].used && before->blocks[i + 1].addr == old_block + have) {
-        after = before->blocks[i + 1].size;
-    }
+    size_t after = fuzz_walk_free_after(before, i);
     const fuzz_block_t *prev = i > 0 ? &before->blocks[i - 1] : NULL;
     if (prev != NULL && (prev->used || prev->addr + prev->size != old_block)) {
         prev = NULL;
