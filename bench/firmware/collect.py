@@ -88,8 +88,9 @@ def tool_version(cmd):
         return "?"
 
 
-def static_malloc_bytes(elf):
-    """Bytes of newlib's malloc state in .data/.bss (outside the arena): symbols __malloc_*."""
+def symbol_bytes(elf, kinds, prefixes):
+    """Sum of the sizes of the symbols of the nm kinds (e.g. "tT") whose names start with one of
+    prefixes; None when nm cannot run."""
     try:
         out = subprocess.run(["arm-none-eabi-nm", "-S", elf], stdout=subprocess.PIPE).stdout.decode()
     except OSError:
@@ -97,23 +98,19 @@ def static_malloc_bytes(elf):
     total = 0
     for line in out.splitlines():
         f = line.split()
-        if len(f) == 4 and f[2] in "dDbB" and f[3].startswith("__malloc_"):
+        if len(f) == 4 and f[2] in kinds and f[3].startswith(prefixes):
             total += int(f[1], 16)
     return total
+
+
+def static_malloc_bytes(elf):
+    """Bytes of newlib's malloc state in .data/.bss (outside the arena): symbols __malloc_*."""
+    return symbol_bytes(elf, "dDbB", "__malloc_")
 
 
 def text_bytes(elf, prefixes):
     """Code size of the functions whose names start with one of prefixes."""
-    try:
-        out = subprocess.run(["arm-none-eabi-nm", "-S", elf], stdout=subprocess.PIPE).stdout.decode()
-    except OSError:
-        return None
-    total = 0
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 4 and f[2] in "tT" and f[3].startswith(prefixes):
-            total += int(f[1], 16)
-    return total
+    return symbol_bytes(elf, "tT", prefixes)
 
 
 # ---- Markdown ---------------------------------------------------------------------------
