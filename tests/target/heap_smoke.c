@@ -3,7 +3,7 @@
  * (cortex-m: PRIMASK; riscv: mstatus.MIE). Allocates, frees, reallocates and
  * checks the heap after every step, and checks that every call leaves the
  * interrupt mask as it found it. Built once per back-end: llff by default,
- * tlsf with -DSMOKE_TLSF (on the M0 and plain RV32 that runs the bit scans
+ * tlsf with -DFW_TLSF (on the M0 and plain RV32 that runs the bit scans
  * without a CLZ instruction).
  */
 #include <setjmp.h>
@@ -16,19 +16,7 @@
 #include <cmocka.h>
 
 #include <ealloc/critical_section.h>
-#ifdef SMOKE_TLSF
-#include <ealloc/tlsf.h>
-#define BACKEND "tlsf"
-#define HEAP_EMPTY EA_TLSF_EMPTY
-#define H(call) ea_tlsf_##call
-typedef ea_tlsf_t heap_t;
-#else
-#include <ealloc/llff.h>
-#define BACKEND "llff"
-#define HEAP_EMPTY EA_LLFF_EMPTY
-#define H(call) ea_llff_##call
-typedef ea_llff_t heap_t;
-#endif
+#include "fw_backend.h"
 
 #include "fw.h"
 
@@ -73,7 +61,7 @@ static void disable_interrupts(void)
 static int init_heap(void **state)
 {
     (void)state;
-#ifdef SMOKE_TLSF
+#ifdef FW_TLSF
     EA_INIT(tlsf, &heap, HEAP_SIZE);
 #else
     EA_INIT(llff, &heap, HEAP_SIZE);

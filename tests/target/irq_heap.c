@@ -35,19 +35,7 @@
 
 #include <cmocka.h>
 
-#ifdef IRQ_TLSF
-#include <ealloc/tlsf.h>
-#define BACKEND "tlsf"
-#define HEAP_EMPTY EA_TLSF_EMPTY
-#define H(call) ea_tlsf_##call
-typedef ea_tlsf_t heap_t;
-#else
-#include <ealloc/llff.h>
-#define BACKEND "llff"
-#define HEAP_EMPTY EA_LLFF_EMPTY
-#define H(call) ea_llff_##call
-typedef ea_llff_t heap_t;
-#endif
+#include "fw_backend.h"
 
 #include "fw.h"
 
