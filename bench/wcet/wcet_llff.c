@@ -83,34 +83,8 @@ static void *layout(const char *id, size_t n, size_t fx, bool touch_prev, bool g
     return x;
 }
 
-static uint32_t t_alloc(size_t size, void **out)
-{
-    uintptr_t r;
-    uint32_t c = bench_measure(BENCH_FN(ea_llff_alloc), (uintptr_t)&heap, size, 0, &r);
-    *out = (void *)r;
-    return c;
-}
-
-static uint32_t t_alloc_aligned(size_t align, size_t size, void **out)
-{
-    uintptr_t r;
-    uint32_t c = bench_measure(BENCH_FN(ea_llff_alloc_aligned), (uintptr_t)&heap, align, size, &r);
-    *out = (void *)r;
-    return c;
-}
-
-static uint32_t t_free(void *p)
-{
-    return bench_measure(BENCH_FN(ea_llff_free), (uintptr_t)&heap, (uintptr_t)p, 0, NULL);
-}
-
-static uint32_t t_realloc(void *p, size_t size, void **out)
-{
-    uintptr_t r;
-    uint32_t c = bench_measure(BENCH_FN(ea_llff_realloc), (uintptr_t)&heap, (uintptr_t)p, size, &r);
-    *out = (void *)r;
-    return c;
-}
+#define API(name) ea_llff_##name
+#include "wcet_timed_calls.h"
 
 void wcet_llff(void)
 {

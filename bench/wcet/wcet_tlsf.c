@@ -89,34 +89,8 @@ static void checked(void)
     need(ea_tlsf_check(&heap) == 0, "check() failed after the timed call");
 }
 
-static uint32_t t_alloc(size_t size, void **out)
-{
-    uintptr_t r;
-    uint32_t n = bench_measure(BENCH_FN(ea_tlsf_alloc), (uintptr_t)&heap, size, 0, &r);
-    *out = (void *)r;
-    return n;
-}
-
-static uint32_t t_alloc_aligned(size_t align, size_t size, void **out)
-{
-    uintptr_t r;
-    uint32_t n = bench_measure(BENCH_FN(ea_tlsf_alloc_aligned), (uintptr_t)&heap, align, size, &r);
-    *out = (void *)r;
-    return n;
-}
-
-static uint32_t t_free(void *p)
-{
-    return bench_measure(BENCH_FN(ea_tlsf_free), (uintptr_t)&heap, (uintptr_t)p, 0, NULL);
-}
-
-static uint32_t t_realloc(void *p, size_t size, void **out)
-{
-    uintptr_t r;
-    uint32_t n = bench_measure(BENCH_FN(ea_tlsf_realloc), (uintptr_t)&heap, (uintptr_t)p, size, &r);
-    *out = (void *)r;
-    return n;
-}
+#define API(name) ea_tlsf_##name
+#include "wcet_timed_calls.h"
 
 /*
  * The smallest footprint f0 that starts a class wider than one granule, so a
