@@ -19,25 +19,6 @@ static ea_heap_common_t *common(void)
     return heap;
 }
 
-/* The header words of the block at payload p, saved to be put back. */
-typedef struct {
-    unsigned char *at;
-    unsigned char bytes[EA_HEADER];
-} saved_t;
-
-static saved_t save(unsigned char *p)
-{
-    saved_t s;
-    s.at = p - EA_HEADER;
-    memcpy(s.bytes, s.at, EA_HEADER);
-    return s;
-}
-
-static void restore(const saved_t *s)
-{
-    memcpy(s->at, s->bytes, EA_HEADER);
-}
-
 /* A header for the block at payload p with a valid check word, whatever it says. */
 static void forge_header(unsigned char *p, size_t header)
 {
@@ -63,19 +44,19 @@ static void a_header_before_the_pointer_claims_an_impossible_size(void **state)
     unsigned char *b = backend.alloc(heap, 64);
     memset(b, 0xEE, 64); /* no header anywhere inside b */
     unsigned char *inside_b = b + EA_GRANULE;
-    saved_t s = save(a);
+    saved_header_t s = save_header(a);
     /* Smaller than any block, and larger than the rest of the region: both with valid check words. */
     const size_t sizes[] = {backend.min_block - EA_GRANULE,
                            common()->regions->end - common()->regions->first + EA_GRANULE};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         forge_header(a, sizes[i] | EA_HEADER_USED);
         EXPECT_PANIC(EA_FAULT_CORRUPT, backend.free(heap, inside_b));
-        restore(&s);
+        restore_header(&s);
     }
     /* And a header before it whose check word is broken. */
     s.at[EA_WORD] ^= 0x10;
     EXPECT_PANIC(EA_FAULT_CORRUPT, backend.free(heap, inside_b));
-    restore(&s);
+    restore_header(&s);
     backend.free(heap, b);
     backend.free(heap, a);
 }
@@ -86,13 +67,13 @@ static void the_pointers_own_header_claims_an_impossible_size(void **state)
     unsigned char *a = backend.alloc(heap, 64);
     unsigned char *b = backend.alloc(heap, 64);
     unsigned char *c = backend.alloc(heap, 64);
-    saved_t s = save(b);
+    saved_header_t s = save_header(b);
     const size_t sizes[] = {backend.min_block - EA_GRANULE,
                            common()->regions->end - common()->regions->first + EA_GRANULE};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         forge_header(b, sizes[i] | EA_HEADER_USED);
         EXPECT_PANIC(EA_FAULT_CORRUPT, backend.free(heap, b));
-        restore(&s);
+        restore_header(&s);
     }
     backend.free(heap, c);
     backend.free(heap, b);

@@ -25,25 +25,6 @@ static unsigned char *block(size_t size)
     return p;
 }
 
-/* The header words in front of p, saved so a test can damage and restore them. */
-typedef struct {
-    unsigned char *at;
-    unsigned char bytes[2 * sizeof(size_t)];
-} saved_header_t;
-
-static saved_header_t save_header(unsigned char *p)
-{
-    saved_header_t s;
-    s.at = p - EA_HEADER;
-    memcpy(s.bytes, s.at, EA_HEADER);
-    return s;
-}
-
-static void restore_header(const saved_header_t *s)
-{
-    memcpy(s->at, s->bytes, EA_HEADER);
-}
-
 /* ---- double free ---------------------------------------------------------------- */
 
 static void double_free(void **state)

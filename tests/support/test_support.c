@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "ea_port.h"
+#include "heap_common.h"
+
+_Static_assert(EA_HEADER <= sizeof(((saved_header_t *)0)->bytes), "saved_header_t too small for a header");
 
 /*
  * Aligned to the largest alignment the suite asks for, so the place of every
@@ -95,6 +98,19 @@ void assert_heap_sound(void)
     assert_int_equal(backend.used(heap) + backend.free_bytes(heap), st.capacity);
     assert_int_equal(ea_test_cs_depth, 0);
     assert_int_equal(ea_test_cs_misnested, 0);
+}
+
+saved_header_t save_header(unsigned char *p)
+{
+    saved_header_t s;
+    s.at = p - EA_HEADER;
+    memcpy(s.bytes, s.at, EA_HEADER);
+    return s;
+}
+
+void restore_header(const saved_header_t *s)
+{
+    memcpy(s->at, s->bytes, EA_HEADER);
 }
 
 static unsigned char pattern_byte(size_t i, unsigned seed)

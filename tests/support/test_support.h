@@ -55,6 +55,15 @@ extern unsigned char *second_arena;
 /* Asserts check() == 0, used + free_bytes == capacity, and no section left open. */
 void assert_heap_sound(void);
 
+/* The header words in front of payload p (EA_HEADER bytes), saved so a test can damage and restore them. */
+typedef struct {
+    unsigned char *at;
+    unsigned char bytes[2 * sizeof(size_t)];
+} saved_header_t;
+
+saved_header_t save_header(unsigned char *p);
+void restore_header(const saved_header_t *s);
+
 /* Fill / verify size bytes at p with a pattern derived from seed. */
 void fill_pattern(void *p, size_t size, unsigned seed);
 void assert_pattern(const void *p, size_t size, unsigned seed);
