@@ -150,6 +150,20 @@ bool region_holds(const region_t *list, uintptr_t addr, size_t min_block);
 
 #define EA_NO_FAULT ((ea_fault_t)0)
 
+/*
+ * What an allocation call that got no block owes after leaving its section:
+ * ea_panic for a fault found on the way (it does not return), else the
+ * out-of-memory hook. Both back-ends' allocation calls end in it.
+ */
+EA_ALWAYS_INLINE static inline void alloc_failed(void *h, ea_fault_t fault, size_t size, size_t align,
+                                                 const char *detail)
+{
+    if (fault != EA_NO_FAULT) {
+        ea_panic(fault, detail);
+    }
+    ea_oom_hook(h, size, align);
+}
+
 /* Bit 0 of every block header, in both back-ends: the block is allocated. */
 #define EA_HEADER_USED ((size_t)1)
 

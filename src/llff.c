@@ -269,11 +269,8 @@ void *EA_UNTRACED(ea_llff_alloc_aligned)(ea_llff_t *h, size_t align, size_t size
     ea_cs_state_t cs = ea_cs_enter();
     void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size, &fault);
     ea_cs_exit(cs);
-    if (fault != NO_FAULT) {
-        ea_panic(fault, PANIC_DETAIL);
-    }
     if (p == NULL) {
-        ea_oom_hook(h, size, align);
+        alloc_failed(h, fault, size, align, PANIC_DETAIL);
     }
     return p;
 }

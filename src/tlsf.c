@@ -516,10 +516,7 @@ void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size)
     void *p = alloc_plain(h, size, &fault);
     ea_cs_exit(cs);
     if (p == NULL) {
-        if (fault != NO_FAULT) {
-            ea_panic(fault, PANIC_DETAIL);
-        }
-        ea_oom_hook(h, size, EA_ALIGN);
+        alloc_failed(h, fault, size, EA_ALIGN, PANIC_DETAIL);
     }
     return p;
 }
@@ -537,10 +534,7 @@ void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size
     void *p = alloc_core(h, align, size, &fault);
     ea_cs_exit(cs);
     if (p == NULL) {
-        if (fault != NO_FAULT) {
-            ea_panic(fault, PANIC_DETAIL);
-        }
-        ea_oom_hook(h, size, align);
+        alloc_failed(h, fault, size, align, PANIC_DETAIL);
     }
     return p;
 }
