@@ -141,6 +141,26 @@ def record_probe(replay, preload, probe, mode, work):
     check_trace(replay, trace, expect_no_unknown=True)
 
 
+def bad_trace_paths(preload, work):
+    """EALLOC_TRACE naming a file that cannot be made: the program runs as without it, with one line on
+    stderr and no file; an empty EALLOC_TRACE records nothing and says nothing."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "EALLOC_TRACE", "EALLOC_STATS")}
+    env["LD_PRELOAD"] = preload
+    missing = os.path.join(work, "no-such-folder", "x.trace")
+    for value, message in ((missing, "ealloc: EALLOC_TRACE: cannot open the trace file; not recording"), ("", None)):
+        env["EALLOC_TRACE"] = value
+        out = subprocess.run([sys.executable, "-c", "print(6 * 7)"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env, text=True, timeout=120)
+        if out.returncode != 0 or out.stdout != "42\n":
+            fail("EALLOC_TRACE=%r: exit %d, output %r" % (value, out.returncode, out.stdout))
+        said = [line for line in out.stderr.splitlines() if line.startswith("ealloc:")]
+        if said != ([message] if message else []):
+            fail("EALLOC_TRACE=%r: stderr says %r" % (value, said))
+        if value and os.path.exists(value):
+            fail("EALLOC_TRACE=%r: a file was made" % value)
+    print("EALLOC_TRACE with a path that cannot be opened, and empty: the program runs, nothing recorded", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--replay", required=True)
@@ -154,6 +174,7 @@ def main():
         check_trace(args.replay, args.trace, expect_no_unknown=False)
     elif args.program == "python3":
         record_python(args.replay, args.preload, args.work)
+        bad_trace_paths(args.preload, args.work)
         if args.probe:
             for mode in ("threads", "fork"):
                 record_probe(args.replay, args.preload, args.probe, mode, args.work)
