@@ -118,16 +118,33 @@ static bool in_heap(const ea_tlsf_t *h, const block_t *b)
 }
 #endif
 
-static bool block_sound(const ea_tlsf_t *h, const block_t *b)
+/* b may be read: its header, size and links (hardened builds; always true in others). */
+EA_ALWAYS_INLINE static inline bool block_readable(const ea_tlsf_t *h, const block_t *b)
 {
 #if EA_HARDENED
-    return in_heap(h, b) && (b->next_free == NULL || in_heap(h, b->next_free)) &&
-           (b->prev_free == NULL || in_heap(h, b->prev_free));
+    return in_heap(h, b);
 #else
     (void)h;
     (void)b;
     return true;
 #endif
+}
+
+/* b's list may be written through: the blocks its links name are sound free blocks too. */
+EA_ALWAYS_INLINE static inline bool links_sound(const ea_tlsf_t *h, const block_t *b)
+{
+#if EA_HARDENED
+    return (b->next_free == NULL || in_heap(h, b->next_free)) && (b->prev_free == NULL || in_heap(h, b->prev_free));
+#else
+    (void)h;
+    (void)b;
+    return true;
+#endif
+}
+
+static bool block_sound(const ea_tlsf_t *h, const block_t *b)
+{
+    return block_readable(h, b) && links_sound(h, b);
 }
 
 static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
@@ -188,12 +205,19 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
 {
     unsigned cls = class_of(need);
     block_t *b = h->heads[cls];
+    /* Each block looked at is checked before it is read; only the one taken has its links
+     * checked too (unlinking writes through them; the next link is followed, and checked, by
+     * the next step). */
     for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH) && b != NULL; i++, b = b->next_free) {
-        if (!block_sound(h, b)) {
+        if (!block_readable(h, b)) {
             *fault = EA_FAULT_CORRUPT;
             return NULL;
         }
         if (block_bytes(b) >= need) {
+            if (!links_sound(h, b)) {
+                *fault = EA_FAULT_CORRUPT;
+                return NULL;
+            }
             unlink_block(h, hot, b, cls);
             return b;
         }

@@ -1,7 +1,8 @@
 /*
  * tlsf in hardened builds: damaged free blocks met on the way, found by
  * tools/coverage.sh — a list head with a broken check word or with links
- * that leave the heap, met by the search above the request's own class; a
+ * that leave the heap, met by the search above the request's own class;
+ * blocks of the own class looked at and taken (what each is checked for); a
  * free neighbour after a block whose links leave the heap; a block whose
  * PREV_FREE footer names a block outside the heap, or a sound free block that
  * does not end where the block starts. Each ends in EA_FAULT_CORRUPT with the
@@ -54,6 +55,56 @@ static void the_head_above_the_own_class_is_damaged(void **state)
     assert_int_equal(tlsf()->common.used, used);
 }
 
+/*
+ * The own-class search: every block it looks at is checked before it is read,
+ * and the one it takes has its links checked too (unlinking writes through
+ * them). The links of a block only looked at are never followed beyond the
+ * next one, so damage there is left for check() and the allocation succeeds.
+ */
+static void blocks_met_in_the_own_class(void **state)
+{
+    (void)state;
+    unsigned char *small = ea_tlsf_alloc(tlsf(), 260); /* footprint 264 */
+    unsigned char *g1 = ea_tlsf_alloc(tlsf(), 16);
+    unsigned char *large = ea_tlsf_alloc(tlsf(), 276); /* footprint 280, the same class */
+    unsigned char *g2 = ea_tlsf_alloc(tlsf(), 16);
+    assert_non_null(g2);
+    block_t *looked_at = block_of(small);
+    block_t *taken = block_of(large);
+    assert_int_equal(class_of(block_bytes(looked_at)), class_of(block_bytes(taken)));
+    ea_tlsf_free(tlsf(), large);
+    ea_tlsf_free(tlsf(), small); /* the list: small (too small for 276), then large */
+    assert_ptr_equal(looked_at->next_free, taken);
+    size_t used = tlsf()->common.used;
+    block_t saved_looked_at = *looked_at;
+    block_t saved_taken = *taken;
+
+    looked_at->check ^= 1;
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 276));
+    *looked_at = saved_looked_at;
+
+    taken->check ^= 1;
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 276));
+    *taken = saved_taken;
+
+    taken->next_free = (block_t *)(void *)outside;
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 276));
+    *taken = saved_taken;
+    assert_int_equal(tlsf()->common.used, used);
+    assert_int_equal(ea_tlsf_check(tlsf()), 0);
+
+    looked_at->prev_free = (block_t *)(void *)outside; /* never written through by this call */
+    unsigned char *p = ea_tlsf_alloc(tlsf(), 276);
+    assert_ptr_equal(p, large);
+    assert_int_not_equal(ea_tlsf_check(tlsf()), 0);
+    looked_at->prev_free = NULL;
+    assert_int_equal(ea_tlsf_check(tlsf()), 0);
+    ea_tlsf_free(tlsf(), p);
+    ea_tlsf_free(tlsf(), g1);
+    ea_tlsf_free(tlsf(), g2);
+    assert_int_equal(tlsf()->common.used, 0);
+}
+
 static void a_free_neighbour_after_with_links_out_of_the_heap(void **state)
 {
     (void)state;
@@ -94,6 +145,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(the_head_above_the_own_class_is_damaged, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(blocks_met_in_the_own_class, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(a_free_neighbour_after_with_links_out_of_the_heap, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(a_footer_that_names_the_wrong_block, setup_heap, teardown_heap),
     };
