@@ -288,6 +288,25 @@ static void free_cases(void)
                 "block of %zu B between free blocks of %zu B and %zu B, each alone in its class-map word (%u, %u); "
                 "merged %zu B filed in a non-empty list (word %u)",
                 fb, fa, fc, word_of(fa), word_of(fc), fm, word_of(fm));
+
+    /* The same, and the merged block is filed where no block is: its class bit and its word's summary bit are set. */
+    fresh("free-both-neighbours-free-into-empty-word", big);
+    a = blk(fa);
+    b = blk(fb);
+    c = blk(fc);
+    (void)blk(TLSF_MIN_BLOCK);
+    ea_tlsf_free(&heap, a);
+    ea_tlsf_free(&heap, c);
+    need(word_of(fa) != word_of(fc) && word_of(fa) != word_of(fm) && word_of(fc) != word_of(fm),
+         "words not distinct");
+    need(alone_in_word(fa) && alone_in_word(fc) && heap.class_map[word_of(fm)] == 0, "state not as intended");
+    n = t_free(b);
+    checked();
+    need(alone_in_word(fm), "merged block not filed alone in its word");
+    wcet_report(BE, case_id, "free", n, -1,
+                "block of %zu B between free blocks of %zu B and %zu B, each alone in its class-map word (%u, %u); "
+                "merged %zu B filed in an empty list of an empty word (%u)",
+                fb, fa, fc, word_of(fa), word_of(fc), fm, word_of(fm));
 }
 
 static void realloc_cases(void)
