@@ -249,20 +249,17 @@ ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t fla
 }
 #endif
 
+#if EA_POISON
 bool poison_intact(uintptr_t from, uintptr_t to)
 {
-#if EA_POISON
     for (const unsigned char *b = (const unsigned char *)from; (uintptr_t)b < to; b++) {
         if (*b != EA_POISON_BYTE) {
             return false;
         }
     }
-#else
-    (void)from;
-    (void)to;
-#endif
     return true;
 }
+#endif
 
 size_t heap_usable_size(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail)
 {

@@ -227,7 +227,16 @@ EA_ALWAYS_INLINE static inline void poison_fill(uintptr_t from, uintptr_t to)
 }
 
 /* Whether [from, to) still holds nothing but the poison byte (always true in other builds). */
+#if EA_POISON
 bool poison_intact(uintptr_t from, uintptr_t to);
+#else
+EA_ALWAYS_INLINE static inline bool poison_intact(uintptr_t from, uintptr_t to)
+{
+    (void)from;
+    (void)to;
+    return true;
+}
+#endif
 
 /* Start a heap's check words (at its first init). */
 void heap_start_checks(ea_heap_common_t *c, const void *region);

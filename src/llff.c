@@ -66,6 +66,41 @@ static bool node_sound(const ea_llff_t *h, const block_t *b)
 #endif
 }
 
+/* The padding in front of the free block at at that puts its payload on align: 0, or a whole block. */
+static size_t pad_for(uintptr_t at, size_t align)
+{
+    size_t pad = (size_t)(0 - (at + EA_HEADER)) & (align - 1);
+    return pad != 0 && pad < LLFF_MIN_BLOCK ? pad + align : pad;
+}
+
+/*
+ * The link to the first free block with need bytes whose payload, after its
+ * padding (*pad), is a multiple of align (a power of two >= the granule).
+ * NULL when none fits, or, with *fault set, when a node on the way is damaged
+ * (hardened builds).
+ */
+static block_t **first_fit(ea_llff_t *h, size_t need, size_t align, size_t *pad, ea_fault_t *fault)
+{
+    block_t **link = &h->free_list;
+    block_t *f;
+    while ((f = *link) != NULL) {
+        if (!node_sound(h, f)) {
+            *fault = EA_FAULT_CORRUPT;
+            return NULL;
+        }
+        /* Most blocks a walk passes are too small: that test comes first, and the padding
+         * (none for a plain request: every payload is on the granule) only for blocks past it. */
+        if (f->size >= need) {
+            *pad = align <= EA_GRANULE ? 0 : pad_for((uintptr_t)f, align);
+            if (*pad <= f->size - need) {
+                return link;
+            }
+        }
+        link = &f->next;
+    }
+    return NULL;
+}
+
 /*
  * First fit for a block of size bytes whose payload is a multiple of align (a
  * power of two >= the granule). NULL when none fits; *fault is set when the
@@ -74,37 +109,32 @@ static bool node_sound(const ea_llff_t *h, const block_t *b)
 static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fault)
 {
     size_t need = block_size_for(size, LLFF_MIN_BLOCK);
+    size_t pad = 0;
+    block_t **link = NULL;
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
     }
-    for (block_t **link = &h->free_list; need != 0 && *link != NULL; link = &(*link)->next) {
-        uintptr_t at = (uintptr_t)*link;
-        if (!node_sound(h, *link)) {
-            *fault = EA_FAULT_CORRUPT;
-            return NULL;
-        }
-        size_t pad = (size_t)((align - ((at + EA_HEADER) & (align - 1))) & (align - 1));
-        if (pad != 0 && pad < LLFF_MIN_BLOCK) {
-            pad += align; /* the padding must be able to stand as a free block */
-        }
-        if (pad <= (*link)->size && (*link)->size - pad >= need) {
-            /* Poisoned builds: the bytes about to be handed out must still be poison. */
-            uintptr_t from = at + pad + EA_HEADER;
-            uintptr_t to = at + pad + need;
-            if (!poison_intact(from > at + LLFF_FREE_META ? from : at + LLFF_FREE_META, to)) {
-                *fault = EA_FAULT_CORRUPT;
-                return NULL;
-            }
-            block_t *b = block_at(at + pad);
-            size_t got = carve(h, link, pad, need);
-            write_header(&h->common, b, got | LLFF_USED);
-            note_alloc(&h->common, got);
-            return payload_of(b);
-        }
+    if (need != 0) {
+        link = first_fit(h, need, align, &pad, fault);
     }
-    note_failed(&h->common);
-    return NULL;
+    if (link == NULL) {
+        note_failed(&h->common);
+        return NULL;
+    }
+    uintptr_t at = (uintptr_t)*link;
+    /* Poisoned builds: the bytes about to be handed out must still be poison. */
+    uintptr_t from = at + pad + EA_HEADER;
+    uintptr_t to = at + pad + need;
+    if (!poison_intact(from > at + LLFF_FREE_META ? from : at + LLFF_FREE_META, to)) {
+        *fault = EA_FAULT_CORRUPT;
+        return NULL;
+    }
+    block_t *b = block_at(at + pad);
+    size_t got = carve(h, link, pad, need);
+    write_header(&h->common, b, got | LLFF_USED);
+    note_alloc(&h->common, got);
+    return payload_of(b);
 }
 
 /*
@@ -119,19 +149,24 @@ static block_t **insert_free(ea_llff_t *h, block_t *b, size_t size, ea_fault_t *
     uintptr_t at = (uintptr_t)b;
     block_t **link = &h->free_list;
     block_t **prev_link = NULL;
-    while (*link != NULL && ((uintptr_t)*link < at + size || !node_sound(h, *link))) {
-        if (!node_sound(h, *link)) {
+    block_t *next;
+    while ((next = *link) != NULL) {
+        if (!node_sound(h, next)) {
             *fault = EA_FAULT_CORRUPT;
             return NULL;
         }
-        if ((uintptr_t)*link + (*link)->size > at) {
-            *fault = EA_FAULT_DOUBLE_FREE;
-            return NULL;
+        if ((uintptr_t)next >= at + size) {
+            break;
         }
         prev_link = link;
-        link = &(*link)->next;
+        link = &next->next;
     }
-    block_t *next = *link;
+    /* The list is in address order and its blocks do not overlap, so of the free blocks that
+     * start below b's end only the last can overlap b: b, or part of it, is free already. */
+    if (prev_link != NULL && (uintptr_t)*prev_link + (*prev_link)->size > at) {
+        *fault = EA_FAULT_DOUBLE_FREE;
+        return NULL;
+    }
     write_header(&h->common, b, size); /* also clears USED on a block about to vanish into prev */
     if (next != NULL && at + size == (uintptr_t)next) {
         size += next->size;

@@ -164,6 +164,38 @@ static void check_finds_a_damaged_region(void **state)
     assert_int_equal(ea_llff_check(llff()), EA_OK);
 }
 
+/*
+ * A double free whose header no longer says so (the caller wrote to the block
+ * after freeing it, setting the used bit again) is still found: free's walk
+ * meets a free block that already covers it.
+ */
+static void a_double_free_behind_a_stale_used_bit_is_found_by_the_walk(void **state)
+{
+    (void)state;
+    unsigned char *a = ea_llff_alloc(llff(), 64);
+    unsigned char *b = ea_llff_alloc(llff(), 64);
+    unsigned char *wall = ea_llff_alloc(llff(), 64);
+    assert_non_null(wall);
+    size_t size = block_bytes(block_of(b));
+    size_t used = llff()->common.used;
+
+    ea_llff_free(llff(), b); /* b is the free block itself */
+    set_size(block_of(b), size | LLFF_USED);
+    EXPECT_PANIC(EA_FAULT_DOUBLE_FREE, ea_llff_free(llff(), b));
+    set_size(block_of(b), size);
+    assert_int_equal(ea_llff_check(llff()), 0);
+    assert_int_equal(llff()->common.used, used - size);
+
+    ea_llff_free(llff(), a); /* a and b merge: b now lies inside the free block at a */
+    saved_header_t inside = save_header(b);
+    set_size(block_of(b), size | LLFF_USED);
+    EXPECT_PANIC(EA_FAULT_DOUBLE_FREE, ea_llff_free(llff(), b));
+    restore_header(&inside);
+    assert_int_equal(ea_llff_check(llff()), 0);
+    ea_llff_free(llff(), wall);
+    assert_int_equal(llff()->common.used, 0);
+}
+
 static void realloc_grows_into_a_merged_hole_in_place(void **state)
 {
     (void)state;
@@ -196,6 +228,8 @@ int main(void)
         cmocka_unit_test_setup(check_finds_a_missed_coalesce, setup_heap),
         cmocka_unit_test_setup_teardown(check_finds_wrong_counters, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(check_finds_a_damaged_region, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(a_double_free_behind_a_stale_used_bit_is_found_by_the_walk, setup_heap,
+                                        teardown_heap),
         cmocka_unit_test_setup_teardown(realloc_grows_into_a_merged_hole_in_place, setup_heap, teardown_heap),
     };
     return cmocka_run_group_tests_name("llff layout", tests, NULL, NULL);
