@@ -26,15 +26,15 @@
 #define PANIC_DETAIL "ealloc llff"
 
 /*
- * Take want bytes at offset pad out of the free block *link. The padding in
+ * Take want bytes at offset pad out of the free block b, which *link names
+ * (link is only used when pad is 0: b then leaves the list). The padding in
  * front stays a free block (it is a multiple of the granule, so at least one
  * granule whenever it is not 0); a tail of at least a granule becomes a free
  * block too. Returns the bytes taken: want, or want plus a tail too small to
  * stand alone.
  */
-static size_t carve(ea_llff_t *h, block_t **link, size_t pad, size_t want)
+static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t want)
 {
-    block_t *b = *link;
     size_t tail = b->size - pad - want;
     block_t *after = b->next;
     if (tail >= LLFF_MIN_BLOCK) {
@@ -131,7 +131,7 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     block_t *b = block_at(at + pad);
-    size_t got = carve(h, link, pad, need);
+    size_t got = carve(h, link, *link, pad, need);
     write_header(&h->common, b, got | LLFF_USED);
     note_alloc(&h->common, got);
     return payload_of(b);
@@ -139,18 +139,18 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
 
 /*
  * Put the free block [b, b + size) in its place in the list, merging it with
- * the free blocks that touch it. Returns the link to the free block that now
- * holds b, or NULL, with nothing changed, when b overlaps a block that is
+ * the free blocks that touch it. Returns the free block that now holds b; *at_b
+ * is the link that names it when it starts at b, NULL when b merged into the
+ * block before it. NULL, with nothing changed, when b overlaps a block that is
  * already free (*fault: a double free) or, in hardened builds, when a list
  * node on the way is damaged (*fault: corrupt).
  */
-static block_t **insert_free(ea_llff_t *h, block_t *b, size_t size, ea_fault_t *fault)
+static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at_b, ea_fault_t *fault)
 {
     uintptr_t at = (uintptr_t)b;
-    block_t **link = &h->free_list;
-    block_t **prev_link = NULL;
-    block_t *next;
-    while ((next = *link) != NULL) {
+    block_t *prev = NULL;
+    block_t *next = h->free_list;
+    while (next != NULL) {
         if (!node_sound(h, next)) {
             *fault = EA_FAULT_CORRUPT;
             return NULL;
@@ -158,12 +158,12 @@ static block_t **insert_free(ea_llff_t *h, block_t *b, size_t size, ea_fault_t *
         if ((uintptr_t)next >= at + size) {
             break;
         }
-        prev_link = link;
-        link = &next->next;
+        prev = next;
+        next = next->next;
     }
     /* The list is in address order and its blocks do not overlap, so of the free blocks that
      * start below b's end only the last can overlap b: b, or part of it, is free already. */
-    if (prev_link != NULL && (uintptr_t)*prev_link + (*prev_link)->size > at) {
+    if (prev != NULL && (uintptr_t)prev + prev->size > at) {
         *fault = EA_FAULT_DOUBLE_FREE;
         return NULL;
     }
@@ -172,15 +172,17 @@ static block_t **insert_free(ea_llff_t *h, block_t *b, size_t size, ea_fault_t *
         size += next->size;
         next = next->next;
     }
-    if (prev_link != NULL && (uintptr_t)*prev_link + (*prev_link)->size == at) {
-        write_header(&h->common, *prev_link, (*prev_link)->size + size);
-        (*prev_link)->next = next;
-        return prev_link;
+    if (prev != NULL && (uintptr_t)prev + prev->size == at) {
+        write_header(&h->common, prev, prev->size + size);
+        prev->next = next;
+        *at_b = NULL;
+        return prev;
     }
     write_header(&h->common, b, size);
     b->next = next;
-    *link = b;
-    return link;
+    *at_b = prev != NULL ? &prev->next : &h->free_list;
+    **at_b = b;
+    return b;
 }
 
 /* The checks on a pointer handed back by the caller (heap_common.h). */
@@ -195,16 +197,17 @@ static ea_fault_t free_core(ea_llff_t *h, void *p)
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        block_t **link = insert_free(h, b, size, &fault);
-        if (link != NULL) {
+        block_t **link;
+        block_t *merged = insert_free(h, b, size, &link, &fault);
+        if (merged != NULL) {
             note_free(&h->common, size);
             if (EA_POISON) {
                 /* All but the merged block's own header and link becomes poison: the freed block
                  * (its header too when it merged into the block before), the header and link of
                  * a block after it that it absorbed. */
                 uintptr_t at = (uintptr_t)b;
-                uintptr_t merged_end = (uintptr_t)*link + (*link)->size;
-                poison_fill(*link == b ? at + LLFF_FREE_META : at, at + size);
+                uintptr_t merged_end = (uintptr_t)merged + merged->size;
+                poison_fill(merged == b ? at + LLFF_FREE_META : at, at + size);
                 if (merged_end > at + size) {
                     poison_fill(at + size, at + size + LLFF_FREE_META);
                 }
@@ -229,18 +232,19 @@ static ea_fault_t resize_in_place(ea_llff_t *h, block_t *b, size_t size, bool *f
     size_t have = block_bytes(b);
     block_t *saved_next = b->next;
     ea_fault_t fault = NO_FAULT;
-    block_t **link = insert_free(h, b, have, &fault);
-    if (link == NULL) {
+    block_t **link;
+    block_t *f = insert_free(h, b, have, &link, &fault);
+    if (f == NULL) {
         return fault;
     }
-    size_t pad = (size_t)((uintptr_t)b - (uintptr_t)*link);
-    *fits = need != 0 && (*link)->size - pad >= need;
-    size_t got = carve(h, link, pad, *fits ? need : have);
+    size_t pad = (size_t)((uintptr_t)b - (uintptr_t)f); /* not 0 exactly when link is NULL */
+    *fits = need != 0 && f->size - pad >= need;
+    size_t got = carve(h, link, f, pad, *fits ? need : have);
     write_header(&h->common, b, got | LLFF_USED);
     b->next = saved_next;
     if (EA_POISON) {
         /* A tail given back holds old data: it becomes poison. Find it in the list after b. */
-        block_t *after = *link;
+        block_t *after = link != NULL ? *link : f; /* carve has unlinked b, or left f in front of it */
         while (after != NULL && (uintptr_t)after < (uintptr_t)b) {
             after = after->next;
         }
@@ -265,7 +269,8 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
     h->common.capacity += layout.end - layout.first;
     poison_fill(layout.first + LLFF_FREE_META, layout.end);
     ea_fault_t ignored = NO_FAULT; /* a new block overlaps nothing */
-    (void)insert_free(h, block_at(layout.first), layout.end - layout.first, &ignored);
+    block_t **unused;
+    (void)insert_free(h, block_at(layout.first), layout.end - layout.first, &unused, &ignored);
     return NO_FAULT;
 }
 
