@@ -140,8 +140,8 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
 /*
  * Put the free block [b, b + size) in its place in the list, merging it with
  * the free blocks that touch it. Returns the free block that now holds b; *at_b
- * is the link that names it when it starts at b, NULL when b merged into the
- * block before it. NULL, with nothing changed, when b overlaps a block that is
+ * (when at_b is not NULL) is the link that names it when it starts at b, NULL
+ * when b merged into the block before it. NULL, with nothing changed, when b overlaps a block that is
  * already free (*fault: a double free) or, in hardened builds, when a list
  * node on the way is damaged (*fault: corrupt).
  */
@@ -175,13 +175,18 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
     if (prev != NULL && (uintptr_t)prev + prev->size == at) {
         write_header(&h->common, prev, prev->size + size);
         prev->next = next;
-        *at_b = NULL;
+        if (at_b != NULL) {
+            *at_b = NULL;
+        }
         return prev;
     }
     write_header(&h->common, b, size);
     b->next = next;
-    *at_b = prev != NULL ? &prev->next : &h->free_list;
-    **at_b = b;
+    block_t **link = prev != NULL ? &prev->next : &h->free_list;
+    *link = b;
+    if (at_b != NULL) {
+        *at_b = link;
+    }
     return b;
 }
 
@@ -197,8 +202,7 @@ static ea_fault_t free_core(ea_llff_t *h, void *p)
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        block_t **link;
-        block_t *merged = insert_free(h, b, size, &link, &fault);
+        block_t *merged = insert_free(h, b, size, NULL, &fault);
         if (merged != NULL) {
             note_free(&h->common, size);
             if (EA_POISON) {
@@ -269,8 +273,7 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
     h->common.capacity += layout.end - layout.first;
     poison_fill(layout.first + LLFF_FREE_META, layout.end);
     ea_fault_t ignored = NO_FAULT; /* a new block overlaps nothing */
-    block_t **unused;
-    (void)insert_free(h, block_at(layout.first), layout.end - layout.first, &unused, &ignored);
+    (void)insert_free(h, block_at(layout.first), layout.end - layout.first, NULL, &ignored);
     return NO_FAULT;
 }
 
