@@ -180,9 +180,9 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
         }
         return prev;
     }
+    block_t **link = prev != NULL ? &prev->next : &h->free_list;
     write_header(&h->common, b, size);
     b->next = next;
-    block_t **link = prev != NULL ? &prev->next : &h->free_list;
     *link = b;
     if (at_b != NULL) {
         *at_b = link;
