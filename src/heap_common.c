@@ -261,7 +261,7 @@ bool poison_intact(uintptr_t from, uintptr_t to)
 }
 #endif
 
-size_t heap_usable_size(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail)
+size_t heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail)
 {
     if (p == NULL) {
         return 0;
@@ -271,7 +271,7 @@ size_t heap_usable_size(const ea_heap_common_t *c, const void *p, size_t flags, 
     size_t usable = fault == EA_NO_FAULT ? (*(const size_t *)((uintptr_t)p - EA_HEADER) & ~flags) - EA_HEADER : 0;
     ea_cs_exit(cs);
     if (fault != EA_NO_FAULT) {
-        ea_panic(fault, detail);
+        heap_panic(c, fault, detail);
     }
     return usable;
 }

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "ealloc/ealloc.h"
+#if EA_TRACE
+#include "ealloc/critical_section.h" /* heap_panic leaves the trace scopes' sections */
+#endif
 
 #define EA_WORD sizeof(size_t)
 
@@ -150,16 +153,48 @@ bool region_holds(const region_t *list, uintptr_t addr, size_t min_block);
 
 #define EA_NO_FAULT ((ea_fault_t)0)
 
+#if EA_TRACE
 /*
- * What an allocation call that got no block owes after leaving its section:
- * ea_panic for a fault found on the way (it does not return), else the
- * out-of-memory hook. Both back-ends' allocation calls end in it.
+ * EA_TRACE builds: a traced call's frame, on its own stack (trace_scope.h):
+ * the state its critical section was entered with, and the traced call it
+ * runs inside (NULL for the outermost). The frames of the calls in progress
+ * on a heap form a list from common.trace_top, innermost first.
+ */
+struct ea_trace_frame {
+    ea_cs_state_t cs;
+    struct ea_trace_frame *outer;
+};
+#endif
+
+/*
+ * Every panic of a call on the heap c. A tracing build runs the whole call in
+ * its trace scope's section: the sections of the traced calls in progress
+ * are left first, innermost first, so that ea_panic runs outside every
+ * section of this heap in every build.
+ */
+EA_ALWAYS_INLINE static inline void heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail)
+{
+#if EA_TRACE
+    for (struct ea_trace_frame *f = c->trace_top; f != NULL; f = f->outer) {
+        ea_cs_exit(f->cs);
+    }
+    c->trace_top = NULL;
+#else
+    (void)c;
+#endif
+    ea_panic(fault, detail);
+}
+
+/*
+ * What an allocation call on the heap h that got no block owes after leaving
+ * its section: a panic for a fault found on the way (it does not return),
+ * else the out-of-memory hook. Both back-ends' allocation calls end in it.
  */
 EA_ALWAYS_INLINE static inline void alloc_failed(void *h, ea_fault_t fault, size_t size, size_t align,
                                                  const char *detail)
 {
     if (fault != EA_NO_FAULT) {
-        ea_panic(fault, detail);
+        heap_panic((ea_heap_common_t *)h, fault, detail); /* common is every heap's first member */
     }
     ea_oom_hook(h, size, align);
 }
@@ -271,7 +306,7 @@ static inline ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void 
  * (0 for NULL), after heap_owned_fault's checks; a fault goes to ea_panic
  * with detail, outside the critical section.
  */
-size_t heap_usable_size(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail);
+size_t heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail);
 
 /* Counter updates; the event counters exist only with EA_STATS. */
 EA_ALWAYS_INLINE static inline void note_used(ea_heap_common_t *c, size_t grow)

@@ -33,9 +33,11 @@
 #include "trace_scope.h"
 /* In an EA_TRACE build each C library call is one traced call (trace_scope.h): it is reported as the
  * program made it, and the back-end calls it makes, the grow hook's retry included, are not. */
-#define TRACE_BEGIN() ea_cs_state_t trace_cs_ = trace_begin(&heap.common)
+#define TRACE_BEGIN()                \
+    struct ea_trace_frame trace_frame_; \
+    trace_begin(&heap.common, &trace_frame_)
 #define TRACE_END(op, ptr, result, count, size, align) \
-    trace_end(&heap.common, trace_cs_, op, ptr, result, count, size, align)
+    trace_end(&heap.common, &trace_frame_, op, ptr, result, count, size, align)
 #else
 #define TRACE_BEGIN() (void)0
 #define TRACE_END(op, ptr, result, count, size, align) (void)0
@@ -197,10 +199,6 @@ static void *resize_core(struct _reent *reent, void *p, size_t size)
     if (p == NULL) {
         return alloc_reporting(reent, EA_ALIGN, size);
     }
-    if (!accept_pointer(p)) {
-        ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
-        return NULL;
-    }
     if (size == 0) {
         H(free)(&heap, p); /* as glibc: the block is freed and NULL is no failure */
         return NULL;
@@ -222,6 +220,11 @@ static void *resize_core(struct _reent *reent, void *p, size_t size)
 
 static void *resize(struct _reent *reent, void *p, size_t size)
 {
+    /* Before the trace scope: the foreign hook may panic, and a panic runs outside every section. */
+    if (p != NULL && !accept_pointer(p)) {
+        ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
+        return NULL;
+    }
     TRACE_BEGIN();
     void *q = resize_core(reent, p, size);
     TRACE_END(EA_TRACE_REALLOC, p, q, 1, size, 0);

@@ -517,7 +517,7 @@ void EA_UNTRACED(ea_tlsf_init)(ea_tlsf_t *h, void *start, size_t size)
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        ea_panic(fault, PANIC_DETAIL);
+        heap_panic(&h->common, fault, PANIC_DETAIL);
     }
 }
 
@@ -528,7 +528,7 @@ bool EA_UNTRACED(ea_tlsf_add_region)(ea_tlsf_t *h, void *start, size_t size)
     bool added = initialised && add_region_core(h, start, size) == NO_FAULT;
     ea_cs_exit(cs);
     if (!initialised) {
-        ea_panic(EA_FAULT_NOT_INIT, PANIC_DETAIL);
+        heap_panic(&h->common, EA_FAULT_NOT_INIT, PANIC_DETAIL);
     }
     return added;
 }
@@ -583,7 +583,7 @@ void EA_UNTRACED(ea_tlsf_free)(ea_tlsf_t *h, void *p)
     ea_fault_t fault = free_core(h, p);
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        ea_panic(fault, PANIC_DETAIL);
+        heap_panic(&h->common, fault, PANIC_DETAIL);
     }
 }
 
@@ -620,7 +620,7 @@ void *EA_UNTRACED(ea_tlsf_realloc_aligned)(ea_tlsf_t *h, void *p, size_t align, 
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        ea_panic(fault, PANIC_DETAIL);
+        heap_panic(&h->common, fault, PANIC_DETAIL);
     }
     if (r == b) {
         return p;

@@ -120,7 +120,9 @@ typedef struct ea_heap_common {
     size_t cookie; /* mixed into every block's check word, so another heap's blocks do not pass */
 #endif
 #if EA_TRACE
-    size_t trace_depth; /* traced calls in progress; only the outermost reports (changed inside the section) */
+    /* The innermost traced call in progress (a frame on its stack), NULL when none: only the
+     * outermost reports, and a panic leaves every one's section. Changed inside the section. */
+    struct ea_trace_frame *trace_top;
 #endif
 } ea_heap_common_t;
 

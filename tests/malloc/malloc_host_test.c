@@ -48,17 +48,14 @@ struct _reent *malloc_test_reent_arg(void)
 static jmp_buf panic_jump;
 static bool panic_armed;
 static ea_fault_t panic_fault;
+static unsigned panic_sections; /* critical sections still open when ea_panic ran: must be 0 */
 
 void ea_panic(ea_fault_t why, const char *detail)
 {
     if (panic_armed) {
-#if EA_TRACE
-        /* A tracing build panics inside the traced call's scope (docs/trace.md); leave it, as a handler must. */
-        ea_test_cs_depth = 0;
-        ea_malloc_heap()->common.trace_depth = 0;
-#endif
         panic_armed = false;
         panic_fault = why;
+        panic_sections = ea_test_cs_depth;
         longjmp(panic_jump, 1);
     }
     fprintf(stderr, "unexpected ea_panic %d: %s\n", (int)why, detail != NULL ? detail : "");
@@ -124,11 +121,13 @@ bool ea_malloc_grow_hook(size_t size, size_t align)
 
 static unsigned foreign_calls;
 static void *foreign_last;
+static unsigned foreign_sections; /* critical sections open when the hook ran (its default panics): must be 0 */
 
 void ea_malloc_foreign_hook(void *p)
 {
     foreign_calls++;
     foreign_last = p;
+    foreign_sections += ea_test_cs_depth;
 }
 
 /* ---- fixtures ------------------------------------------------------------------------- */
@@ -206,12 +205,14 @@ static void test_double_init_panics(void **state)
         fail_msg("ea_malloc_init on an initialised heap returned");
     }
     assert_int_equal(panic_fault, EA_FAULT_DOUBLE_INIT);
+    assert_int_equal(panic_sections, 0);
     panic_armed = true;
     if (setjmp(panic_jump) == 0) {
         EA_MALLOC_INIT(4096);
         fail_msg("EA_MALLOC_INIT on an initialised heap returned");
     }
     assert_int_equal(panic_fault, EA_FAULT_DOUBLE_INIT);
+    assert_int_equal(panic_sections, 0);
     assert_int_equal(capacity(), cap);
 }
 
@@ -308,6 +309,7 @@ static void test_foreign_pointers(void **state)
     assert_non_null(mine);
     size_t before = used();
     foreign_calls = 0;
+    foreign_sections = 0;
 #if EA_MALLOC_FOREIGN_CHECK
     free(outside + 16);
     assert_int_equal(foreign_calls, 1);
@@ -330,6 +332,7 @@ static void test_foreign_pointers(void **state)
     assert_true(malloc_usable_size(mine) >= 64);
     free(mine);
     assert_int_equal(foreign_calls, EA_MALLOC_FOREIGN_CHECK ? 4 : 0);
+    assert_int_equal(foreign_sections, 0);
 }
 
 #define HOST(f) cmocka_unit_test_setup_teardown(f, host_setup, host_teardown)

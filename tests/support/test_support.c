@@ -37,13 +37,6 @@ void ea_panic(ea_fault_t why, const char *detail)
     (void)detail;
     last_fault = (int)why;
     panic_count++;
-#if EA_TRACE
-    /* A tracing build panics inside the traced call's section (docs/trace.md): a handler that
-     * does not return must leave it and end the call's trace scope itself, as this one does. */
-    ea_test_cs_depth = 0;
-    ((ea_heap_common_t *)backend.heap_object)->trace_depth = 0;
-    ((ea_heap_common_t *)backend.other_object)->trace_depth = 0;
-#endif
     if (ea_test_cs_depth != 0) {
         panic_inside_section++;
     }
