@@ -26,15 +26,15 @@
 #define PANIC_DETAIL "ealloc llff"
 
 /*
- * Take want bytes at offset pad out of the free block *link. The padding in
+ * Take want bytes at offset pad out of the free block b, which *link names
+ * (link is written only when pad is 0: b then leaves the list). The padding in
  * front stays a free block (it is a multiple of the granule, so at least one
  * granule whenever it is not 0); a tail of at least a granule becomes a free
  * block too. Returns the bytes taken: want, or want plus a tail too small to
  * stand alone.
  */
-static size_t carve(ea_llff_t *h, block_t **link, size_t pad, size_t want)
+static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t want)
 {
-    block_t *b = *link;
     size_t tail = b->size - pad - want;
     block_t *after = b->next;
     if (tail >= LLFF_MIN_BLOCK) {
@@ -131,7 +131,7 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     block_t *b = block_at(at + pad);
-    size_t got = carve(h, link, pad, need);
+    size_t got = carve(h, link, *link, pad, need);
     write_header(&h->common, b, got | LLFF_USED);
     note_alloc(&h->common, got);
     return payload_of(b);
@@ -241,19 +241,16 @@ static ea_fault_t resize_in_place(ea_llff_t *h, block_t *b, size_t size, bool *f
     if (f == NULL) {
         return fault;
     }
-    block_t *front = f;
-    if (link == NULL) {
-        /* b merged into the block before it, which stays in front of b: carve only reads this link. */
-        link = &front;
-    }
-    size_t pad = (size_t)((uintptr_t)b - (uintptr_t)f);
+    size_t pad = (size_t)((uintptr_t)b - (uintptr_t)f); /* not 0 exactly when link is NULL */
     *fits = need != 0 && f->size - pad >= need;
-    size_t got = carve(h, link, pad, *fits ? need : have);
+    /* Without a link (b merged into the block before it) carve keeps that block in front and
+     * writes no link; f's own link field stands in for the one it is not given. */
+    size_t got = carve(h, link != NULL ? link : &f->next, f, pad, *fits ? need : have);
     write_header(&h->common, b, got | LLFF_USED);
     b->next = saved_next;
     if (EA_POISON) {
         /* A tail given back holds old data: it becomes poison. Find it in the list after b. */
-        block_t *after = *link;
+        block_t *after = link != NULL ? *link : f; /* carve has unlinked b, or left f in front of it */
         while (after != NULL && (uintptr_t)after < (uintptr_t)b) {
             after = after->next;
         }
