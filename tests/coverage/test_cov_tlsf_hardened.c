@@ -64,37 +64,43 @@ static void the_head_above_the_own_class_is_damaged(void **state)
 static void blocks_met_in_the_own_class(void **state)
 {
     (void)state;
-    unsigned char *small = ea_tlsf_alloc(tlsf(), 260); /* footprint 264 */
+    /* The smallest and the largest footprint of one class, whatever the word size and granule. */
+    unsigned cls = class_of(1024);
+    size_t small_bytes = class_min_size(cls) - EA_HEADER;
+    size_t large_bytes = class_min_size(cls + 1) - EA_GRANULE - EA_HEADER;
+    assert_true(large_bytes > small_bytes);
+    unsigned char *small = ea_tlsf_alloc(tlsf(), small_bytes);
     unsigned char *g1 = ea_tlsf_alloc(tlsf(), 16);
-    unsigned char *large = ea_tlsf_alloc(tlsf(), 276); /* footprint 280, the same class */
+    unsigned char *large = ea_tlsf_alloc(tlsf(), large_bytes);
     unsigned char *g2 = ea_tlsf_alloc(tlsf(), 16);
     assert_non_null(g2);
     block_t *looked_at = block_of(small);
     block_t *taken = block_of(large);
-    assert_int_equal(class_of(block_bytes(looked_at)), class_of(block_bytes(taken)));
+    assert_int_equal(class_of(block_bytes(looked_at)), cls);
+    assert_int_equal(class_of(block_bytes(taken)), cls);
     ea_tlsf_free(tlsf(), large);
-    ea_tlsf_free(tlsf(), small); /* the list: small (too small for 276), then large */
+    ea_tlsf_free(tlsf(), small); /* the list: small (too small for large_bytes), then large */
     assert_ptr_equal(looked_at->next_free, taken);
     size_t used = tlsf()->common.used;
     block_t saved_looked_at = *looked_at;
     block_t saved_taken = *taken;
 
     looked_at->check ^= 1;
-    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 276));
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), large_bytes));
     *looked_at = saved_looked_at;
 
     taken->check ^= 1;
-    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 276));
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), large_bytes));
     *taken = saved_taken;
 
     taken->next_free = (block_t *)(void *)outside;
-    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 276));
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), large_bytes));
     *taken = saved_taken;
     assert_int_equal(tlsf()->common.used, used);
     assert_int_equal(ea_tlsf_check(tlsf()), 0);
 
     looked_at->prev_free = (block_t *)(void *)outside; /* never written through by this call */
-    unsigned char *p = ea_tlsf_alloc(tlsf(), 276);
+    unsigned char *p = ea_tlsf_alloc(tlsf(), large_bytes);
     assert_ptr_equal(p, large);
     assert_int_not_equal(ea_tlsf_check(tlsf()), 0);
     looked_at->prev_free = NULL;
