@@ -66,7 +66,7 @@ static bool node_sound(const ea_llff_t *h, const block_t *b)
 #endif
 }
 
-/* The padding in front of the free block at at that puts its payload on align: 0, or a whole block. */
+/* The padding that puts the payload of a free block at address at on align: 0, or a whole block. */
 static size_t pad_for(uintptr_t at, size_t align)
 {
     size_t pad = (size_t)(0 - (at + EA_HEADER)) & (align - 1);
@@ -139,11 +139,12 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
 
 /*
  * Put the free block [b, b + size) in its place in the list, merging it with
- * the free blocks that touch it. Returns the free block that now holds b; *at_b
- * (when at_b is not NULL) is the link that names it when it starts at b, NULL
- * when b merged into the block before it. NULL, with nothing changed, when b overlaps a block that is
- * already free (*fault: a double free) or, in hardened builds, when a list
- * node on the way is damaged (*fault: corrupt).
+ * the free blocks that touch it. Returns the free block that now holds b, and
+ * in *at_b (unless at_b is NULL) the link that names it when it starts at b,
+ * NULL when b merged into the block before it. Returns NULL, with nothing
+ * changed, when b overlaps a block that is already free (*fault: a double
+ * free) or, in hardened builds, when a list node on the way is damaged
+ * (*fault: corrupt).
  */
 static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at_b, ea_fault_t *fault)
 {

@@ -33,7 +33,7 @@
 #include "trace_scope.h"
 /* In an EA_TRACE build each C library call is one traced call (trace_scope.h): it is reported as the
  * program made it, and the back-end calls it makes, the grow hook's retry included, are not. */
-#define TRACE_BEGIN()                \
+#define TRACE_BEGIN()                   \
     struct ea_trace_frame trace_frame_; \
     trace_begin(&heap.common, &trace_frame_)
 #define TRACE_END(op, ptr, result, count, size, align) \
