@@ -3,14 +3,14 @@
  *
  * Every free block is in the list of its size class (class_of in
  * tlsf_internal.h); a bit per list, in words with a summary bit per word,
- * says which lists hold blocks. alloc computes the class of the request, looks at up to
- * EA_TLSF_SEARCH_DEPTH blocks of that class for one that is large enough
- * (blocks of the request's own class may be smaller than it), and otherwise
- * takes the head of the smallest non-empty class above — two bit scans. The
- * block is carved exactly: padding in front and a rest that can stand alone
- * go back to their own lists. free merges the block with its physical
- * neighbours (the one after through its header, the one before through the
- * footer PREV_FREE announces) and files the result. realloc is the same two
+ * says which lists hold blocks. alloc computes the class of the request,
+ * looks at up to EA_TLSF_SEARCH_DEPTH blocks of that class for one that is
+ * large enough (blocks of the request's own class may be smaller than it),
+ * and otherwise takes the head of the smallest non-empty class above — two
+ * bit scans. The block is carved exactly: padding in front and a rest that
+ * can stand alone go back to their own lists. free merges the block with its
+ * physical neighbours (the one after through its header, the one before
+ * through the footer PREV_FREE announces) and files the result. realloc is the same two
  * steps: merge the block with its free neighbours, then carve the run again —
  * at the block's own address when it can. No path loops over free blocks
  * except the bounded look at the request's own class.

@@ -4,9 +4,9 @@
  * traced calls in progress on the heap (a list of frames, heap_common.h), so
  * that only the outermost one — the call the program made — reports itself,
  * however calls nest (the malloc shim's calls on the back-end's, a trace
- * hook's calls on the heap it reports). The list
- * changes only inside the section, so one list per heap is enough for any
- * number of threads and interrupt handlers.
+ * hook's calls on the heap it reports). The list changes only inside the
+ * section, so one list per heap is enough for any number of threads and
+ * interrupt handlers.
  */
 #ifndef EALLOC_TRACE_SCOPE_H
 #define EALLOC_TRACE_SCOPE_H

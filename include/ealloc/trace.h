@@ -15,9 +15,9 @@
  * When: once the call is complete, with its result, inside the heap's
  * critical section, which an EA_TRACE build holds for the whole call. So
  * reports reach the hook in exactly the order the heap served the calls, from
- * every thread and interrupt handler. The cost: copies and zeroing of realloc
- * and calloc run inside the section too, and a panic handler that does not
- * return (longjmp) leaves the section entered — tracing builds are for
+ * every thread and interrupt handler. A call that panics leaves its section
+ * first, as in every build, and is not reported. The cost: copies and zeroing
+ * of realloc and calloc run inside the section too — tracing builds are for
  * recording, not for production.
  */
 #ifndef EALLOC_TRACE_H
