@@ -87,19 +87,6 @@ __attribute__((weak)) void *_sbrk(ptrdiff_t increment)
     return (void *)-1;
 }
 
-static const char *fault_name(ea_fault_t why)
-{
-    switch (why) {
-    case EA_FAULT_DOUBLE_INIT: return "EA_FAULT_DOUBLE_INIT";
-    case EA_FAULT_BAD_REGION: return "EA_FAULT_BAD_REGION";
-    case EA_FAULT_NOT_INIT: return "EA_FAULT_NOT_INIT";
-    case EA_FAULT_DOUBLE_FREE: return "EA_FAULT_DOUBLE_FREE";
-    case EA_FAULT_FOREIGN_POINTER: return "EA_FAULT_FOREIGN_POINTER";
-    case EA_FAULT_CORRUPT: return "EA_FAULT_CORRUPT";
-    default: return "unknown fault";
-    }
-}
-
 /*
  * Replaces the library's trapping default (this object is linked directly,
  * so it comes before libealloc.a); weak, so a test that catches panics with
@@ -107,6 +94,6 @@ static const char *fault_name(ea_fault_t why)
  */
 __attribute__((weak)) void ea_panic(ea_fault_t why, const char *detail)
 {
-    fw_printf("ea_panic: %s (%d): %s\n", fault_name(why), (int)why, detail != NULL ? detail : "");
+    fw_printf("ea_panic: %s (%d): %s\n", ea_fault_name(why), (int)why, detail != NULL ? detail : "");
     fw_exit(FW_EXIT_PANIC);
 }
