@@ -12,15 +12,11 @@
  *               a region whenever the heap has no block for a request — 64
  *               MiB, or a region of its own for a larger request. Regions are
  *               never unmapped.
- *   locking     the heap's critical section is a process-wide recursive
- *               mutex (the "custom" port: the pthread port's mutex, plus a
- *               way to reset it after fork).
- *   fork        pthread_atfork: the lock is taken before fork, so no other
- *               thread is inside the heap when the address space is copied,
- *               and released in the parent. glibc refuses to unlock a
- *               recursive mutex in the child (its owner is the parent
- *               thread's id and the child's thread has a new one), so the
- *               child, which has only the forking thread, gets a fresh one.
+ *   locking     the heap's critical section is the pthread port's
+ *               process-wide recursive mutex, which also handles fork: taken
+ *               before it, so no other thread is inside the heap when the
+ *               address space is copied, released in the parent, and a fresh
+ *               one in the child (ports/pthread/ea_port.c).
  *   errno       ea_malloc_errno_hook sets errno.
  *   foreign     free of a pointer outside the heap's regions (e.g. from the
  *               dynamic loader's own allocator before this library took
@@ -63,45 +59,10 @@ _Static_assert(EA_MALLOC_EINVAL == EINVAL, "EA_MALLOC_EINVAL differs from this C
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
 
-/* ---- the critical section (port "custom") and fork ---------------------------------------- */
-
-static pthread_mutex_t heap_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-
-ea_cs_state_t ea_cs_enter(void)
-{
-    (void)pthread_mutex_lock(&heap_lock);
-    return 0;
-}
-
-void ea_cs_exit(ea_cs_state_t state)
-{
-    (void)state;
-    (void)pthread_mutex_unlock(&heap_lock);
-}
-
-static void before_fork(void)
-{
-    (void)ea_cs_enter();
-}
-
-static void after_fork_parent(void)
-{
-    ea_cs_exit(0);
-}
-
-static void stop_recording_in_child(void);
-
-static void after_fork_child(void)
-{
-    static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-    memcpy(&heap_lock, &fresh, sizeof heap_lock);
-    stop_recording_in_child();
-}
-
 /* ---- memory from the OS -------------------------------------------------------------------- */
 
-static size_t regions_mapped; /* under heap_lock */
-static size_t bytes_mapped;   /* under heap_lock */
+static size_t regions_mapped; /* inside the heap's critical section */
+static size_t bytes_mapped;   /* inside the heap's critical section */
 
 static size_t page_bytes(void)
 {
@@ -244,7 +205,7 @@ static void print_stats(void)
 #define TRACE_BUFFER_BYTES (64 * 1024)
 
 static struct {
-    bool on; /* under heap_lock, like everything below */
+    bool on; /* inside the heap's critical section, like everything below */
     int fd;
     ea_recorder_t recorder;
     ea_recorder_slot_t *slots;
@@ -356,14 +317,13 @@ static void stop_recording_in_child(void)
 /* ---- start and end ------------------------------------------------------------------------- */
 
 /*
- * Early (priority 101), so that this library's fork handlers are among the
- * first registered: prepare handlers run in reverse order, so the heap lock
- * is taken after every later library's locks, and released first in the child.
- * Allocations before this runs are fine: the grow hook initialises the heap.
+ * Early (priority 101), as the pthread port's fork handlers: a forked child
+ * stops recording before anything else runs in it. Allocations before this
+ * runs are fine: the grow hook initialises the heap.
  */
 __attribute__((constructor(101))) static void preload_start(void)
 {
-    (void)pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+    (void)pthread_atfork(NULL, NULL, stop_recording_in_child);
     const char *stats = getenv("EALLOC_STATS");
     if (stats != NULL && stats[0] != '\0' && strcmp(stats, "0") != 0) {
         stats_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);

@@ -43,7 +43,12 @@ static void fresh_lock_in_child(void)
     (void)pthread_mutexattr_destroy(&attr);
 }
 
-__attribute__((constructor)) static void register_fork_handlers(void)
+/*
+ * Priority 101, among the first constructors: prepare handlers run in the
+ * reverse order of registration, so the heap lock is taken after the locks of
+ * every library that registers later (whose handlers may still allocate).
+ */
+__attribute__((constructor(101))) static void register_fork_handlers(void)
 {
     (void)pthread_atfork(lock_before_fork, unlock_in_parent, fresh_lock_in_child);
 }
