@@ -275,3 +275,14 @@ size_t heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, size_t
     }
     return usable;
 }
+
+#if EA_TRACE
+void heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail)
+{
+    for (struct ea_trace_frame *f = c->trace_top; f != NULL; f = f->outer) {
+        ea_cs_exit(f->cs);
+    }
+    c->trace_top = NULL;
+    ea_panic(fault, detail);
+}
+#endif

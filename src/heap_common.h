@@ -13,7 +13,7 @@
 
 #include "ealloc/ealloc.h"
 #if EA_TRACE
-#include "ealloc/critical_section.h" /* heap_panic leaves the trace scopes' sections */
+#include "ealloc/critical_section.h" /* a trace frame keeps the state its section was entered with */
 #endif
 
 #define EA_WORD sizeof(size_t)
@@ -172,18 +172,16 @@ struct ea_trace_frame {
  * are left first, innermost first, so that ea_panic runs outside every
  * section of this heap in every build.
  */
+#if EA_TRACE
+/* One copy (heap_common.c), called from every panic site: the loop is not repeated at each. */
+void heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail);
+#else
 EA_ALWAYS_INLINE static inline void heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail)
 {
-#if EA_TRACE
-    for (struct ea_trace_frame *f = c->trace_top; f != NULL; f = f->outer) {
-        ea_cs_exit(f->cs);
-    }
-    c->trace_top = NULL;
-#else
     (void)c;
-#endif
     ea_panic(fault, detail);
 }
+#endif
 
 /*
  * What an allocation call on the heap h that got no block owes after leaving
