@@ -10,10 +10,10 @@
  * bit scans. The block is carved exactly: padding in front and a rest that
  * can stand alone go back to their own lists. free merges the block with its
  * physical neighbours (the one after through its header, the one before
- * through the footer PREV_FREE announces) and files the result. realloc is the same two
- * steps: merge the block with its free neighbours, then carve the run again —
- * at the block's own address when it can. No path loops over free blocks
- * except the bounded look at the request's own class.
+ * through the footer PREV_FREE announces) and files the result. realloc is
+ * the same two steps: merge the block with its free neighbours, then carve
+ * the run again — at the block's own address when it can. No path loops over
+ * free blocks except the bounded look at the request's own class.
  *
  * The public calls take the critical section around a core that never locks;
  * misuse is found before anything changes, and ea_panic is called only after
