@@ -69,8 +69,11 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b, unsign
 /*
  * The hot paths (plain alloc, free) inline the list operations; the rest of
  * the file calls one out-of-line copy of each (the *_call functions), so
- * that speed costs the code size of one copy, not one per caller.
+ * that speed costs the code size of one copy, not one per caller. With
+ * EA_TLSF_SMALL_CODE the hot paths call those copies too.
  */
+#define INLINE_HOT_PATHS (!(EA_TLSF_SMALL_CODE))
+
 __attribute__((noinline)) static void list_insert_call(ea_tlsf_t *h, block_t *b, size_t size)
 {
     list_insert(h, b, size);
@@ -81,13 +84,22 @@ __attribute__((noinline)) static void list_remove_call(ea_tlsf_t *h, block_t *b,
     list_remove(h, b, cls);
 }
 
-/* list_remove inlined (hot is a constant true on the hot paths) or called. */
+/* list_remove or list_insert inlined (hot is a constant true on the hot paths) or called. */
 EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, bool hot, block_t *b, unsigned cls)
 {
     if (hot) {
         list_remove(h, b, cls);
     } else {
         list_remove_call(h, b, cls);
+    }
+}
+
+EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, bool hot, block_t *b, size_t size)
+{
+    if (hot) {
+        list_insert(h, b, size);
+    } else {
+        list_insert_call(h, b, size);
     }
 }
 
@@ -98,7 +110,7 @@ EA_ALWAYS_INLINE static inline void make_free(ea_tlsf_t *h, block_t *b, size_t s
     write_header(&h->common, b, size);
     *footer_before(after) = b;
     write_header(&h->common, after, after->header | TLSF_PREV_FREE);
-    list_insert(h, b, size);
+    file_block(h, INLINE_HOT_PATHS, b, size);
 }
 
 __attribute__((noinline)) static void make_free_call(ea_tlsf_t *h, block_t *b, size_t size)
@@ -314,7 +326,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         return NULL;
     }
     if (need != 0 && need <= TLSF_MAX_BLOCK) {
-        b = find_block(h, need, fault, true);
+        b = INLINE_HOT_PATHS ? find_block(h, need, fault, true) : find_block_call(h, need, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
@@ -331,7 +343,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         block_t *rest = block_after(b, need);
         write_header(&h->common, rest, got - need);
         *footer_before(after) = rest;
-        list_insert(h, rest, got - need);
+        file_block(h, INLINE_HOT_PATHS, rest, got - need);
         got = need;
     } else {
         write_header(&h->common, after, after->header & ~TLSF_PREV_FREE);
@@ -449,7 +461,7 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         block_t *freed = b;
         size_t own = size;
 #endif
-        size = merge(h, &b, size, true);
+        size = INLINE_HOT_PATHS ? merge(h, &b, size, true) : merge_call(h, &b, size);
 #if EA_POISON
         /* Everything that is not the merged block's own header, links and footer becomes poison:
          * the freed block, the footer of a free block before it, the header and links of one after. */
@@ -459,7 +471,11 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
             poison_fill(at + own, at + own + TLSF_FREE_META);
         }
 #endif
-        make_free(h, b, size);
+        if (INLINE_HOT_PATHS) {
+            make_free(h, b, size);
+        } else {
+            make_free_call(h, b, size);
+        }
     }
     return fault;
 }

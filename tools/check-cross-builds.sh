@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compiles the library for the embedded targets with every warning an error:
 # Cortex-M0+, M4 and M7 (Thumb), a big-endian Cortex-M4 and RV32IMAC, each
-# with the port it would use there and with the "none" port, and in a tracing
-# build (EA_TRACE=1). Compile only:
+# with the port it would use there and with the "none" port, in a tracing
+# build (EA_TRACE=1) and in a build for flash (EA_TLSF_SMALL_CODE=1). Compile only:
 # running on those cores is the firmware tests' job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +24,8 @@ targets=(
 count=0
 for t in "${targets[@]}"; do
     IFS='|' read -r cc port arch <<<"$t"
-    # The target's port and "none"; and the tracing build (EA_TRACE) with the target's port.
-    for variant in "$port|" "none|" "$port|-DEA_TRACE=1"; do
+    # The target's port and "none"; the tracing and the small-code builds with the target's port.
+    for variant in "$port|" "none|" "$port|-DEA_TRACE=1" "$port|-DEA_TLSF_SMALL_CODE=1"; do
         IFS='|' read -r p extra <<<"$variant"
         for src in $sources; do
             # shellcheck disable=SC2086

@@ -29,7 +29,7 @@ configs=(
     "hardened|-DEA_HARDENED=1"
     "poison|-DEA_POISON=1"
     "hardened+poison|-DEA_HARDENED=1 -DEA_POISON=1"
-    "tests/config|-DEA_ALIGN=32 -DEA_STATS=0 -DEA_TLSF_SL_LOG2=2 -DEA_TLSF_SEARCH_DEPTH=1"
+    "tests/config|-DEA_ALIGN=32 -DEA_STATS=0 -DEA_TLSF_SL_LOG2=2 -DEA_TLSF_SEARCH_DEPTH=1 -DEA_TLSF_SMALL_CODE=1"
     "bitscan fallback|-DEA_BITSCAN_SOFT=1"
     "malloc on llff|-DEA_MALLOC_BACKEND=llff"
     "trace|-DEA_TRACE=1"

@@ -5,8 +5,10 @@
 # and prints .text/.data/.bss of each (size's Berkeley counts: .text includes
 # read-only data such as the panic messages), with the target's own
 # critical-section port and with the "none" port, whose difference is the
-# port's cost. Writes the same table as Markdown to OUTPUT.md (default
-# docs/size.md).
+# port's cost. Then tlsf.c again built for flash (EA_TLSF_SMALL_CODE=1), and
+# what a firmware that calls only init, alloc and free links of each back-end
+# (its .c and heap_common.c, --gc-sections). Writes the tables as Markdown to
+# OUTPUT.md (default docs/size.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out_md=${1:-docs/size.md}
@@ -21,6 +23,8 @@ targets=(
 )
 objects=$(ls src/*.c | grep -v panic_hosted)
 rows=()
+small_rows=()
+min_rows=()
 for t in "${targets[@]}"; do
     IFS='|' read -r name cc port arch <<<"$t"
     size_tool=${cc%%-gcc*}-size
@@ -31,6 +35,26 @@ for t in "${targets[@]}"; do
             $cc $flags $arch -Iports/$p -c "$src" -o "$obj"
             read -r text data bss _ < <($size_tool "$obj" | tail -1)
             rows+=("$name|$p|$(basename "$src")|$text|$data|$bss")
+        done
+        obj="$tmp/$name-$p-tlsf-small.o"
+        # shellcheck disable=SC2086
+        $cc $flags $arch -Iports/$p -DEA_TLSF_SMALL_CODE=1 -c src/tlsf.c -o "$obj"
+        read -r text _ < <($size_tool "$obj" | tail -1)
+        small_rows+=("| $name | $p | tlsf.c | EA_TLSF_SMALL_CODE=1 | $text |")
+        # Only init, alloc and free kept: what the smallest firmware pays for each back-end.
+        for backend in llff tlsf; do
+            for knob in "" "-DEA_TLSF_SMALL_CODE=1"; do
+                if [ "$backend" = llff ] && [ -n "$knob" ]; then continue; fi
+                # shellcheck disable=SC2086
+                $cc $flags $arch -Iports/$p $knob -c src/$backend.c -o "$tmp/min-$backend.o"
+                # shellcheck disable=SC2086
+                $cc $flags $arch -Iports/$p $knob -c src/heap_common.c -o "$tmp/min-common.o"
+                # shellcheck disable=SC2086
+                ${cc%% *} $arch -nostdlib -r -Wl,--gc-sections,-e,0,-u,ea_${backend}_init,-u,ea_${backend}_alloc \
+                    -Wl,-u,ea_${backend}_free "$tmp/min-$backend.o" "$tmp/min-common.o" -o "$tmp/min.o"
+                read -r text _ < <($size_tool "$tmp/min.o" | tail -1)
+                min_rows+=("| $name | $p | $backend | $(if [ -n "$knob" ]; then echo "${knob#-D}"; else echo default; fi) | $text |")
+            done
         done
     done
 done
@@ -52,6 +76,26 @@ done
         IFS='|' read -r name p obj text data bss <<<"$r"
         echo "| $name | $p | $obj | $text | $data | $bss |"
     done
+    echo
+    echo "## Built for flash"
+    echo
+    echo "\`EA_TLSF_SMALL_CODE=1\` (include/ealloc/config.h): tlsf's alloc and free call one copy of each"
+    echo "list operation instead of inlining them; same placement, more instructions per call"
+    echo "(docs/tlsf.md)."
+    echo
+    echo "| target | port | object | configuration | .text |"
+    echo "| --- | --- | --- | --- | ---: |"
+    printf '%s\n' "${small_rows[@]}"
+    echo
+    echo "## The smallest firmware"
+    echo
+    echo "A program that calls only \`init\`, \`alloc\` and \`free\` of one back-end: \`.text\` of"
+    echo "\`src/<back-end>.c\` and \`src/heap_common.c\` after \`ld -r --gc-sections\` keeps just those"
+    echo "three functions and what they call (the panic and OOM hooks they call are not counted)."
+    echo
+    echo "| target | port | back-end | configuration | .text |"
+    echo "| --- | --- | --- | --- | ---: |"
+    printf '%s\n' "${min_rows[@]}"
 } >"$out_md"
 
 printf '%-14s %-9s %-18s %7s %7s %7s\n' target port object .text .data .bss

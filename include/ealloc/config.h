@@ -84,6 +84,18 @@ _Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8, "EA_TLSF_MAX_BLOCK
 _Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_TLSF_SEARCH_DEPTH must be 1..64");
 
 /*
+ * EA_TLSF_SMALL_CODE — build the TLSF heap for flash instead of speed: its
+ * alloc and free call one shared copy of each list operation instead of
+ * inlining them. About a quarter less code for about 15 more instructions per
+ * alloc and 25 per free, still O(1); placement is the same
+ * (docs/tlsf.md has the figures). 0 (default) or 1.
+ */
+#ifndef EA_TLSF_SMALL_CODE
+#define EA_TLSF_SMALL_CODE 0
+#endif
+_Static_assert((EA_TLSF_SMALL_CODE) == 0 || (EA_TLSF_SMALL_CODE) == 1, "EA_TLSF_SMALL_CODE must be 0 or 1");
+
+/*
  * EA_HARDENED — detect misuse that the default build leaves undefined, always
  * before the heap changes, and report it through ea_panic: a pointer the heap
  * never returned (stack, global, another heap, the middle of a block:

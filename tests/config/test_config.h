@@ -6,3 +6,4 @@
 #define EA_STATS 0
 #define EA_TLSF_SL_LOG2 2
 #define EA_TLSF_SEARCH_DEPTH 1
+#define EA_TLSF_SMALL_CODE 1
