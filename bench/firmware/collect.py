@@ -340,8 +340,9 @@ def wcet_md(records, meta, failures):
         by[k][r["port"]] = r
 
     L.append("## tlsf\n")
-    L.append("Configuration: the library's defaults (`EA_TLSF_SL_LOG2`, `EA_TLSF_SEARCH_DEPTH` as in "
-             "`include/ealloc/config.h`; `n` below is the search depth where it matters). `random-search` is a "
+    L.append("Configuration: the library's defaults where the build line above sets nothing (`EA_TLSF_SL_LOG2`, "
+             "`EA_TLSF_SEARCH_DEPTH` as in `include/ealloc/config.h`; `n` below is the search depth where it "
+             "matters). `random-search` is a "
              "check on the constructed cases: the maxima of 200,000 random calls on a 64 KiB heap must not exceed "
              "them.\n")
     rows = []
