@@ -86,9 +86,9 @@ _Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_
 /*
  * EA_TLSF_SMALL_CODE — build the TLSF heap for flash instead of speed: its
  * alloc and free call one shared copy of each list operation instead of
- * inlining them. About a quarter less code for about 15 more instructions per
- * alloc and 25 per free, still O(1); placement is the same
- * (docs/tlsf.md has the figures). 0 (default) or 1.
+ * inlining them: a quarter less code (Cortex-M4: 1724 instead of 2296 bytes)
+ * for 9-15 more instructions per alloc and 21-26 per free, still O(1), and
+ * the same placement (docs/tlsf.md has the figures). 0 (default) or 1.
  */
 #ifndef EA_TLSF_SMALL_CODE
 #define EA_TLSF_SMALL_CODE 0
