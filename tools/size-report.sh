@@ -42,19 +42,18 @@ for t in "${targets[@]}"; do
         read -r text _ < <($size_tool "$obj" | tail -1)
         small_rows+=("| $name | $p | tlsf.c | EA_TLSF_SMALL_CODE=1 | $text |")
         # Only init, alloc and free kept: what the smallest firmware pays for each back-end.
-        for backend in llff tlsf; do
-            for knob in "" "-DEA_TLSF_SMALL_CODE=1"; do
-                if [ "$backend" = llff ] && [ -n "$knob" ]; then continue; fi
-                # shellcheck disable=SC2086
-                $cc $flags $arch -Iports/$p $knob -c src/$backend.c -o "$tmp/min-$backend.o"
-                # shellcheck disable=SC2086
-                $cc $flags $arch -Iports/$p $knob -c src/heap_common.c -o "$tmp/min-common.o"
-                # shellcheck disable=SC2086
-                ${cc%% *} $arch -nostdlib -r -Wl,--gc-sections,-e,0,-u,ea_${backend}_init,-u,ea_${backend}_alloc \
-                    -Wl,-u,ea_${backend}_free "$tmp/min-$backend.o" "$tmp/min-common.o" -o "$tmp/min.o"
-                read -r text _ < <($size_tool "$tmp/min.o" | tail -1)
-                min_rows+=("| $name | $p | $backend | $(if [ -n "$knob" ]; then echo "${knob#-D}"; else echo default; fi) | $text |")
-            done
+        for variant in "llff|" "tlsf|" "tlsf|-DEA_TLSF_SMALL_CODE=1"; do
+            IFS='|' read -r backend knob <<<"$variant"
+            # shellcheck disable=SC2086
+            $cc $flags $arch -Iports/$p $knob -c src/$backend.c -o "$tmp/min-$backend.o"
+            # shellcheck disable=SC2086
+            $cc $flags $arch -Iports/$p $knob -c src/heap_common.c -o "$tmp/min-common.o"
+            # shellcheck disable=SC2086
+            ${cc%% *} $arch -nostdlib -r -Wl,--gc-sections,-e,0,-u,ea_${backend}_init,-u,ea_${backend}_alloc \
+                -Wl,-u,ea_${backend}_free "$tmp/min-$backend.o" "$tmp/min-common.o" -o "$tmp/min.o"
+            read -r text _ < <($size_tool "$tmp/min.o" | tail -1)
+            label=${knob#-D}
+            min_rows+=("| $name | $p | $backend | ${label:-default} | $text |")
         done
     done
 done
