@@ -24,10 +24,11 @@ targets=(
 count=0
 for t in "${targets[@]}"; do
     IFS='|' read -r cc port arch <<<"$t"
-    # The target's port and "none"; the tracing and the small-code builds with the target's port.
-    for variant in "$port|" "none|" "$port|-DEA_TRACE=1" "$port|-DEA_TLSF_SMALL_CODE=1"; do
-        IFS='|' read -r p extra <<<"$variant"
-        for src in $sources; do
+    # The target's port and "none"; the tracing build with the target's port; and, with it too,
+    # tlsf.c built for flash (the only source EA_TLSF_SMALL_CODE changes).
+    for variant in "$port||" "none||" "$port|-DEA_TRACE=1|" "$port|-DEA_TLSF_SMALL_CODE=1|src/tlsf.c"; do
+        IFS='|' read -r p extra only <<<"$variant"
+        for src in ${only:-$sources}; do
             # shellcheck disable=SC2086
             $cc $flags $arch $extra -Iports/$p -c "$src" -o "$out/$(basename "$src" .c).o"
             count=$((count + 1))

@@ -41,19 +41,15 @@ for t in "${targets[@]}"; do
         $cc $flags $arch -Iports/$p -DEA_TLSF_SMALL_CODE=1 -c src/tlsf.c -o "$obj"
         read -r text _ < <($size_tool "$obj" | tail -1)
         small_rows+=("| $name | $p | tlsf.c | EA_TLSF_SMALL_CODE=1 | $text |")
-        # Only init, alloc and free kept: what the smallest firmware pays for each back-end.
-        for variant in "llff|" "tlsf|" "tlsf|-DEA_TLSF_SMALL_CODE=1"; do
-            IFS='|' read -r backend knob <<<"$variant"
-            # shellcheck disable=SC2086
-            $cc $flags $arch -Iports/$p $knob -c src/$backend.c -o "$tmp/min-$backend.o"
-            # shellcheck disable=SC2086
-            $cc $flags $arch -Iports/$p $knob -c src/heap_common.c -o "$tmp/min-common.o"
+        # Only init, alloc and free kept from the objects above: what the smallest firmware pays.
+        for variant in "llff|$name-$p-llff.o|default" "tlsf|$name-$p-tlsf.o|default" \
+            "tlsf|$name-$p-tlsf-small.o|EA_TLSF_SMALL_CODE=1"; do
+            IFS='|' read -r backend backend_obj label <<<"$variant"
             # shellcheck disable=SC2086
             ${cc%% *} $arch -nostdlib -r -Wl,--gc-sections,-e,0,-u,ea_${backend}_init,-u,ea_${backend}_alloc \
-                -Wl,-u,ea_${backend}_free "$tmp/min-$backend.o" "$tmp/min-common.o" -o "$tmp/min.o"
+                -Wl,-u,ea_${backend}_free "$tmp/$backend_obj" "$tmp/$name-$p-heap_common.o" -o "$tmp/min.o"
             read -r text _ < <($size_tool "$tmp/min.o" | tail -1)
-            label=${knob#-D}
-            min_rows+=("| $name | $p | $backend | ${label:-default} | $text |")
+            min_rows+=("| $name | $p | $backend | $label | $text |")
         done
     done
 done
