@@ -11,8 +11,10 @@
  * or no block fits — does the slow path enter the section itself, ask the
  * grow hook for memory, and retry while still holding it, so that two
  * threads cannot both grow the heap for one shortage and no other context
- * takes the new memory between the hook and the retry. Bad input is
- * rejected before the heap is touched: the table in the header.
+ * takes the new memory between the hook and the retry. A realloc that needed
+ * the hook is a move (a new region borders no block): the new block is taken
+ * in that section, the copy and the free run after it, as on the fast path.
+ * Bad input is rejected before the heap is touched: the table in the header.
  *
  * Built as its own library (ealloc_malloc), never into libealloc: linking
  * ealloc alone must not replace the C library's malloc.
@@ -121,21 +123,30 @@ bool ea_malloc_owns(const void *p)
 /* ---- the shared paths of the standard and the reentrant calls ---------------------- */
 
 /*
+ * The slow path: ask the grow hook for memory and, if it gave some, try once
+ * more, both in one section. (The back-end reports a failed retry, through
+ * ea_oom_hook, while that section is still held: the header says so.)
+ */
+static void *grow_and_retry(size_t align, size_t size)
+{
+    void *p = NULL;
+    ea_cs_state_t cs = ea_cs_enter();
+    if (ea_malloc_grow_hook(size, align) && initialised) {
+        p = H(alloc_aligned)(&heap, align, size);
+    }
+    ea_cs_exit(cs);
+    return p;
+}
+
+/*
  * size bytes aligned to align (a power of two), growing the heap through the
- * hook when the back-end has no block; NULL when even that fails. Never
- * reports an error: posix_memalign returns its code instead of setting errno.
+ * hook when the back-end has no block; NULL when even that fails. Never sets
+ * errno: posix_memalign returns its code instead.
  */
 static void *alloc_or_grow(size_t align, size_t size)
 {
     void *p = initialised ? H(alloc_aligned)(&heap, align, size) : NULL;
-    if (p == NULL) {
-        ea_cs_state_t cs = ea_cs_enter();
-        if (ea_malloc_grow_hook(size, align) && initialised) {
-            p = H(alloc_aligned)(&heap, align, size);
-        }
-        ea_cs_exit(cs);
-    }
-    return p;
+    return p != NULL ? p : grow_and_retry(align, size);
 }
 
 /* alloc_or_grow, reporting ENOMEM on failure as malloc does. */
@@ -205,15 +216,17 @@ static void *resize_core(struct _reent *reent, void *p, size_t size)
     }
     void *q = H(realloc)(&heap, p, size);
     if (q == NULL) {
-        /* The back-end left p as it was; with more memory the move may succeed. */
-        ea_cs_state_t cs = ea_cs_enter();
-        if (ea_malloc_grow_hook(size, EA_ALIGN)) {
-            q = H(realloc)(&heap, p, size);
-        }
-        ea_cs_exit(cs);
+        /* The back-end left p as it was. A new region borders no block, so more memory can only
+         * let p move: the new block comes from the grown heap, the copy runs outside the section
+         * (with interrupts masked around it, a large block would hold them off for long). */
+        q = grow_and_retry(EA_ALIGN, size);
         if (q == NULL) {
             ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
+            return NULL;
         }
+        size_t old = H(usable_size)(&heap, p);
+        memcpy(q, p, old < size ? old : size);
+        H(free)(&heap, p);
     }
     return q;
 }

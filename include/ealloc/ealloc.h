@@ -76,7 +76,8 @@ typedef void (*ea_walk_fn)(void *ctx, void *addr, size_t size, bool used);
  * on bare metal it executes a trap instruction. Define your own to replace it.
  * It must not return normally (reset, abort, or longjmp). The heap's state is
  * unchanged and its critical section already left when it is called, so a
- * handler that longjmps leaves a usable heap and no lock held.
+ * handler that longjmps leaves a usable heap and no lock held. (One
+ * exception: the malloc shim's retry after its grow hook, <ealloc/malloc.h>.)
  */
 void ea_panic(ea_fault_t why, const char *detail);
 
@@ -84,9 +85,9 @@ void ea_panic(ea_fault_t why, const char *detail);
 const char *ea_fault_name(ea_fault_t why);
 
 /*
- * Called (outside the critical section) when an allocation of size bytes
- * aligned to align fails, with the heap it failed on; the call then returns
- * NULL. The default is a weak no-op. It may log, count or reset; it must not
+ * Called (outside the critical section, except for the malloc shim's retry
+ * after its grow hook) when an allocation of size bytes aligned to align
+ * fails, with the heap it failed on; the call then returns NULL. The default is a weak no-op. It may log, count or reset; it must not
  * allocate from the same heap.
  */
 void ea_oom_hook(void *heap, size_t size, size_t align);

@@ -46,7 +46,9 @@
  * section (<ealloc/critical_section.h>); the slow path (the heap is not
  * initialised or has no block that fits) enters it once more around
  * ea_malloc_grow_hook and the retry, so the port must nest (every port does).
- * calloc's zeroing and realloc's copy run outside the section.
+ * calloc's zeroing and realloc's copy run outside the section (a realloc
+ * that needed the grow hook too). A retry that fails calls ea_oom_hook, or
+ * ea_panic for damage it found, while the slow path's section is still held.
  * ea_malloc_init must happen before any other thread or interrupt handler
  * allocates (the readiness flag is a plain variable).
  *

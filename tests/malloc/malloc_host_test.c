@@ -119,6 +119,39 @@ bool ea_malloc_grow_hook(size_t size, size_t align)
     return false;
 }
 
+/* The back-end's failure hook: once per failed attempt (the retry's inside the slow path's section,
+ * as <ealloc/malloc.h> says). */
+static unsigned oom_calls;
+static unsigned oom_sections; /* sections open when it last ran */
+
+void ea_oom_hook(void *h, size_t size, size_t align)
+{
+    (void)h;
+    (void)size;
+    (void)align;
+    oom_calls++;
+    oom_sections = ea_test_cs_depth;
+}
+
+/*
+ * memcpy, seen through the linker (-Wl,--wrap=memcpy, CMakeLists.txt): a copy
+ * of exactly copy_watch bytes records the sections open while it ran — a
+ * realloc's copy must run outside the shim's.
+ */
+void *__real_memcpy(void *dst, const void *src, size_t n);
+static size_t copy_watch;
+static unsigned copy_seen;
+static unsigned copy_sections;
+
+void *__wrap_memcpy(void *dst, const void *src, size_t n)
+{
+    if (n == copy_watch && n != 0) {
+        copy_seen++;
+        copy_sections = ea_test_cs_depth;
+    }
+    return __real_memcpy(dst, src, n);
+}
+
 static unsigned foreign_calls;
 static void *foreign_last;
 static unsigned foreign_sections; /* critical sections open when the hook ran (its default panics): must be 0 */
@@ -138,6 +171,9 @@ static int host_setup(void **state)
     malloc_test_clear_error();
     grow_calls = 0;
     grow_mode = GROW_REFUSE;
+    oom_calls = 0;
+    copy_watch = 0;
+    copy_seen = 0;
     return 0;
 }
 
@@ -261,12 +297,17 @@ static void test_grow_hook_lets_realloc_move(void **state)
     }
     size_t n = capacity() + 2000;
     grow_mode = GROW_ADD;
+    copy_watch = malloc_usable_size(p); /* the move copies the whole old block */
     unsigned char *q = realloc(p, n);
     assert_non_null(q);
     assert_int_equal(grow_size, n);
     for (unsigned i = 0; i < 100; i++) {
         assert_int_equal(q[i], i);
     }
+    /* The retry took the block inside the section that grew the heap; the copy ran after it. */
+    assert_int_equal(copy_seen, 1);
+    assert_int_equal(copy_sections, EA_TRACE);
+    assert_int_equal(oom_calls, 1); /* the first attempt only */
     free(q);
 }
 
@@ -278,11 +319,22 @@ static void test_grow_hook_that_does_not_help(void **state)
     assert_null(malloc(n));
     assert_int_equal(grow_calls, 1); /* asked once, one retry, then ENOMEM */
     assert_int_equal(malloc_test_error, EA_MALLOC_ENOMEM);
+    /* The failure hook ran for both attempts; for the retry, inside the shim's section. */
+    assert_int_equal(oom_calls, 2);
+    assert_true(oom_sections > EA_TRACE);
     grow_mode = GROW_REFUSE;
     unsigned char *p = malloc(16);
     assert_non_null(p);
     assert_null(realloc(p, capacity()));
     assert_int_equal(grow_calls, 2);
+    assert_int_equal(oom_calls, 3); /* refused: no retry, so no second report */
+    grow_mode = GROW_TINY;
+    copy_watch = malloc_usable_size(p);
+    assert_null(realloc(p, capacity() + 1));
+    assert_int_equal(grow_calls, 3);
+    assert_int_equal(oom_calls, 5);
+    assert_int_equal(copy_seen, 0); /* nothing copied: p stays where it was */
+    assert_true(malloc_usable_size(p) >= 16);
     free(p);
 }
 
