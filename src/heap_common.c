@@ -3,7 +3,7 @@
 
 #include "ealloc/critical_section.h"
 
-bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, size_t max_bytes,
+bool ea_region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, size_t max_bytes,
                    region_t *out, region_t **where)
 {
     uintptr_t lo = (uintptr_t)start;
@@ -37,7 +37,7 @@ bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_blo
     return true;
 }
 
-bool region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t tail_reserve)
+bool ea_region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t tail_reserve)
 {
     for (const region_t *r = list; r != NULL; r = r->next) {
         if (lo < r->end + tail_reserve && (uintptr_t)r <= last) {
@@ -47,7 +47,7 @@ bool region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t 
     return false;
 }
 
-void region_insert(region_t **list, region_t *where, const region_t *layout)
+void ea_region_insert(region_t **list, region_t *where, const region_t *layout)
 {
     region_t **link = list;
     while (*link != NULL && (uintptr_t)*link < (uintptr_t)where) {
@@ -58,7 +58,7 @@ void region_insert(region_t **list, region_t *where, const region_t *layout)
     *link = where;
 }
 
-size_t heap_used(const ea_heap_common_t *c)
+size_t ea_heap_used(const ea_heap_common_t *c)
 {
     ea_cs_state_t cs = ea_cs_enter();
     size_t used = c->used;
@@ -66,7 +66,7 @@ size_t heap_used(const ea_heap_common_t *c)
     return used;
 }
 
-size_t heap_free_bytes(const ea_heap_common_t *c)
+size_t ea_heap_free_bytes(const ea_heap_common_t *c)
 {
     ea_cs_state_t cs = ea_cs_enter();
     size_t free_bytes = c->capacity - c->used;
@@ -74,7 +74,7 @@ size_t heap_free_bytes(const ea_heap_common_t *c)
     return free_bytes;
 }
 
-int visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
+int ea_visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
                  void *ctx)
 {
     uintptr_t floor = 0;
@@ -114,7 +114,7 @@ int visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool
     return 0;
 }
 
-bool region_holds(const region_t *list, uintptr_t addr, size_t min_block)
+bool ea_region_holds(const region_t *list, uintptr_t addr, size_t min_block)
 {
     for (const region_t *r = list; r != NULL; r = r->next) {
         if (addr >= r->first && addr < r->end && r->end - addr >= min_block &&
@@ -139,12 +139,12 @@ static int walk_block(void *ctx, uintptr_t at, size_t size, size_t header)
     return 0;
 }
 
-void heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_walk_fn fn,
+void ea_heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_walk_fn fn,
                void *ctx)
 {
     walk_state_t st = {fn, ctx};
     ea_cs_state_t cs = ea_cs_enter();
-    (void)visit_blocks(c, flags, min_block, end_marker, walk_block, &st);
+    (void)ea_visit_blocks(c, flags, min_block, end_marker, walk_block, &st);
     ea_cs_exit(cs);
 }
 
@@ -166,7 +166,7 @@ static int count_block(void *ctx, uintptr_t at, size_t size, size_t header)
     return 0;
 }
 
-void heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_stats_t *out)
+void ea_heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_stats_t *out)
 {
     ea_cs_state_t cs = ea_cs_enter();
     out->capacity = c->capacity;
@@ -186,11 +186,11 @@ void heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool 
     out->largest_free = 0;
     out->used_blocks = 0;
     out->free_blocks = 0;
-    (void)visit_blocks(c, flags, min_block, end_marker, count_block, out);
+    (void)ea_visit_blocks(c, flags, min_block, end_marker, count_block, out);
     ea_cs_exit(cs);
 }
 
-void heap_start_checks(ea_heap_common_t *c, const void *region)
+void ea_heap_start_checks(ea_heap_common_t *c, const void *region)
 {
 #if EA_HARDENED
     /* No entropy on bare metal: the addresses of the heap and its region make each heap's words its own. */
@@ -225,7 +225,7 @@ static ea_fault_t classify_broken(const ea_heap_common_t *c, const region_t *r, 
 #endif
 
 #if EA_HARDENED
-ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block)
+ea_fault_t ea_heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block)
 {
     uintptr_t b = (uintptr_t)p - EA_HEADER;
     if (((uintptr_t)p & (EA_GRANULE - 1)) != 0) {
@@ -250,7 +250,7 @@ ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t fla
 #endif
 
 #if EA_POISON
-bool poison_intact(uintptr_t from, uintptr_t to)
+bool ea_poison_intact(uintptr_t from, uintptr_t to)
 {
     for (const unsigned char *b = (const unsigned char *)from; (uintptr_t)b < to; b++) {
         if (*b != EA_POISON_BYTE) {
@@ -261,23 +261,23 @@ bool poison_intact(uintptr_t from, uintptr_t to)
 }
 #endif
 
-size_t heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail)
+size_t ea_heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail)
 {
     if (p == NULL) {
         return 0;
     }
     ea_cs_state_t cs = ea_cs_enter();
-    ea_fault_t fault = heap_owned_fault(c, p, flags, min_block);
+    ea_fault_t fault = ea_heap_owned_fault(c, p, flags, min_block);
     size_t usable = fault == EA_NO_FAULT ? (*(const size_t *)((uintptr_t)p - EA_HEADER) & ~flags) - EA_HEADER : 0;
     ea_cs_exit(cs);
     if (fault != EA_NO_FAULT) {
-        heap_panic(c, fault, detail);
+        ea_heap_panic(c, fault, detail);
     }
     return usable;
 }
 
 #if EA_TRACE
-void heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail)
+void ea_heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail)
 {
     for (struct ea_trace_frame *f = c->trace_top; f != NULL; f = f->outer) {
         ea_cs_exit(f->cs);

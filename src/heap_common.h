@@ -1,6 +1,9 @@
 /*
  * Internal: what both back-ends share — the block granule, checked size
- * arithmetic, regions and the counters. Not a public header.
+ * arithmetic, regions and the counters. Not a public header. Its functions
+ * are global symbols of the library, so they carry the ea_ prefix like the
+ * public ones: a program's own heap_used or region_insert must still link
+ * (tests/symbols checks every global).
  */
 #ifndef EALLOC_HEAP_COMMON_H
 #define EALLOC_HEAP_COMMON_H
@@ -108,17 +111,17 @@ typedef struct ea_region {
  * most max_bytes of blocks. Writes nothing. false for NULL, a wrapping range,
  * or too little room for one block of min_block bytes.
  */
-bool region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, size_t max_bytes,
+bool ea_region_layout(void *start, size_t size, size_t tail_reserve, size_t min_block, size_t max_bytes,
                    region_t *out, region_t **where);
 
 /* Whether the bytes lo..last (inclusive) overlap any region in the list: its descriptor, blocks and tail_reserve. */
-bool region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t tail_reserve);
+bool ea_region_overlaps(const region_t *list, uintptr_t lo, uintptr_t last, size_t tail_reserve);
 
 /* Write the descriptor at where and link it into the list in address order. */
-void region_insert(region_t **list, region_t *where, const region_t *layout);
+void ea_region_insert(region_t **list, region_t *where, const region_t *layout);
 
 /*
- * Called by visit_blocks for every block: its address, footprint and raw
+ * Called by ea_visit_blocks for every block: its address, footprint and raw
  * header word. A non-zero result stops the walk and is returned.
  */
 typedef int (*block_visit_fn)(void *ctx, uintptr_t block, size_t size, size_t header);
@@ -131,12 +134,12 @@ typedef int (*block_visit_fn)(void *ctx, uintptr_t block, size_t size, size_t he
  * flags are the header bits that are not size. With end_marker, the header
  * word at each region's end is visited too, as a block of size 0.
  */
-int visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
+int ea_visit_blocks(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, block_visit_fn fn,
                  void *ctx);
 
 
-/* ea_<backend>_walk: every block, through visit_blocks, inside the critical section. */
-void heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_walk_fn fn,
+/* ea_<backend>_walk: every block, through ea_visit_blocks, inside the critical section. */
+void ea_heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_walk_fn fn,
                void *ctx);
 
 /*
@@ -144,10 +147,10 @@ void heap_walk(const ea_heap_common_t *c, size_t flags, size_t min_block, bool e
  * payload of the largest free block (a back-end whose search may pass over
  * some blocks corrects it). Inside the critical section.
  */
-void heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_stats_t *out);
+void ea_heap_stats(const ea_heap_common_t *c, size_t flags, size_t min_block, bool end_marker, ea_stats_t *out);
 
 /* Whether a block of at least min_block bytes could start at addr inside one of the regions. */
-bool region_holds(const region_t *list, uintptr_t addr, size_t min_block);
+bool ea_region_holds(const region_t *list, uintptr_t addr, size_t min_block);
 
 /* ---- hardened builds: a check word beside every header ---------------------------- */
 
@@ -174,9 +177,9 @@ struct ea_trace_frame {
  */
 #if EA_TRACE
 /* One copy (heap_common.c), called from every panic site: the loop is not repeated at each. */
-void heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail);
+void ea_heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail);
 #else
-EA_ALWAYS_INLINE static inline void heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail)
+EA_ALWAYS_INLINE static inline void ea_heap_panic(ea_heap_common_t *c, ea_fault_t fault, const char *detail)
 {
     (void)c;
     ea_panic(fault, detail);
@@ -192,7 +195,7 @@ EA_ALWAYS_INLINE static inline void alloc_failed(void *h, ea_fault_t fault, size
                                                  const char *detail)
 {
     if (fault != EA_NO_FAULT) {
-        heap_panic((ea_heap_common_t *)h, fault, detail); /* common is every heap's first member */
+        ea_heap_panic((ea_heap_common_t *)h, fault, detail); /* common is every heap's first member */
     }
     ea_oom_hook(h, size, align);
 }
@@ -261,9 +264,9 @@ EA_ALWAYS_INLINE static inline void poison_fill(uintptr_t from, uintptr_t to)
 
 /* Whether [from, to) still holds nothing but the poison byte (always true in other builds). */
 #if EA_POISON
-bool poison_intact(uintptr_t from, uintptr_t to);
+bool ea_poison_intact(uintptr_t from, uintptr_t to);
 #else
-EA_ALWAYS_INLINE static inline bool poison_intact(uintptr_t from, uintptr_t to)
+EA_ALWAYS_INLINE static inline bool ea_poison_intact(uintptr_t from, uintptr_t to)
 {
     (void)from;
     (void)to;
@@ -272,7 +275,7 @@ EA_ALWAYS_INLINE static inline bool poison_intact(uintptr_t from, uintptr_t to)
 #endif
 
 /* Start a heap's check words (at its first init). */
-void heap_start_checks(ea_heap_common_t *c, const void *region);
+void ea_heap_start_checks(ea_heap_common_t *c, const void *region);
 
 /*
  * Whether p, handed back by the caller, is an allocated block of this heap:
@@ -284,10 +287,10 @@ void heap_start_checks(ea_heap_common_t *c, const void *region);
  * (EA_FAULT_FOREIGN_POINTER) by walking the region.
  */
 #if EA_HARDENED
-ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block);
+ea_fault_t ea_heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block);
 #else
 /* Without hardening the checks are two tests, inlined into the hot paths. */
-static inline ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block)
+static inline ea_fault_t ea_heap_owned_fault(const ea_heap_common_t *c, const void *p, size_t flags, size_t min_block)
 {
     (void)c;
     (void)flags;
@@ -301,10 +304,10 @@ static inline ea_fault_t heap_owned_fault(const ea_heap_common_t *c, const void 
 
 /*
  * ea_<backend>_usable_size: the payload bytes of the allocated block at p
- * (0 for NULL), after heap_owned_fault's checks; a fault goes to ea_panic
+ * (0 for NULL), after ea_heap_owned_fault's checks; a fault goes to ea_panic
  * with detail, outside the critical section.
  */
-size_t heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail);
+size_t ea_heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, size_t min_block, const char *detail);
 
 /* Counter updates; the event counters exist only with EA_STATS. */
 EA_ALWAYS_INLINE static inline void note_used(ea_heap_common_t *c, size_t grow)
@@ -344,8 +347,8 @@ EA_ALWAYS_INLINE static inline void note_failed(ea_heap_common_t *c)
 
 /* used and capacity - used, read inside the critical section (a word read may tear on no target, but
  * capacity - used must come from one moment). */
-size_t heap_used(const ea_heap_common_t *c);
-size_t heap_free_bytes(const ea_heap_common_t *c);
+size_t ea_heap_used(const ea_heap_common_t *c);
+size_t ea_heap_free_bytes(const ea_heap_common_t *c);
 
 
 #endif /* EALLOC_HEAP_COMMON_H */

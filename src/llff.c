@@ -58,7 +58,7 @@ static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t
 static bool node_sound(const ea_llff_t *h, const block_t *b)
 {
 #if EA_HARDENED
-    return region_holds(h->common.regions, (uintptr_t)b, LLFF_MIN_BLOCK) && header_intact(&h->common, b);
+    return ea_region_holds(h->common.regions, (uintptr_t)b, LLFF_MIN_BLOCK) && header_intact(&h->common, b);
 #else
     (void)h;
     (void)b;
@@ -126,7 +126,7 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
     /* Poisoned builds: the bytes about to be handed out must still be poison. */
     uintptr_t from = at + pad + EA_HEADER;
     uintptr_t to = at + pad + need;
-    if (!poison_intact(from > at + LLFF_FREE_META ? from : at + LLFF_FREE_META, to)) {
+    if (!ea_poison_intact(from > at + LLFF_FREE_META ? from : at + LLFF_FREE_META, to)) {
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
@@ -194,7 +194,7 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
 /* The checks on a pointer handed back by the caller (heap_common.h). */
 static ea_fault_t check_owned(const ea_llff_t *h, const void *p)
 {
-    return heap_owned_fault(&h->common, p, LLFF_USED, LLFF_MIN_BLOCK);
+    return ea_heap_owned_fault(&h->common, p, LLFF_USED, LLFF_MIN_BLOCK);
 }
 
 static ea_fault_t free_core(ea_llff_t *h, void *p)
@@ -268,11 +268,11 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
 {
     region_t layout;
     region_t *where;
-    if (!region_layout(start, size, 0, LLFF_MIN_BLOCK, SIZE_MAX, &layout, &where) ||
-        region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), 0)) {
+    if (!ea_region_layout(start, size, 0, LLFF_MIN_BLOCK, SIZE_MAX, &layout, &where) ||
+        ea_region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), 0)) {
         return EA_FAULT_BAD_REGION;
     }
-    region_insert(&h->common.regions, where, &layout);
+    ea_region_insert(&h->common.regions, where, &layout);
     h->common.capacity += layout.end - layout.first;
     poison_fill(layout.first + LLFF_FREE_META, layout.end);
     ea_fault_t ignored = NO_FAULT; /* a new block overlaps nothing */
@@ -285,12 +285,12 @@ void EA_UNTRACED(ea_llff_init)(ea_llff_t *h, void *start, size_t size)
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
     if (h->common.regions == NULL) {
-        heap_start_checks(&h->common, start);
+        ea_heap_start_checks(&h->common, start);
         fault = add_region_core(h, start, size);
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        heap_panic(&h->common, fault, PANIC_DETAIL);
+        ea_heap_panic(&h->common, fault, PANIC_DETAIL);
     }
 }
 
@@ -301,7 +301,7 @@ bool EA_UNTRACED(ea_llff_add_region)(ea_llff_t *h, void *start, size_t size)
     bool added = initialised && add_region_core(h, start, size) == NO_FAULT;
     ea_cs_exit(cs);
     if (!initialised) {
-        heap_panic(&h->common, EA_FAULT_NOT_INIT, PANIC_DETAIL);
+        ea_heap_panic(&h->common, EA_FAULT_NOT_INIT, PANIC_DETAIL);
     }
     return added;
 }
@@ -346,7 +346,7 @@ void EA_UNTRACED(ea_llff_free)(ea_llff_t *h, void *p)
     ea_fault_t fault = free_core(h, p);
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        heap_panic(&h->common, fault, PANIC_DETAIL);
+        ea_heap_panic(&h->common, fault, PANIC_DETAIL);
     }
 }
 
@@ -371,7 +371,7 @@ void *EA_UNTRACED(ea_llff_realloc_aligned)(ea_llff_t *h, void *p, size_t align, 
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        heap_panic(&h->common, fault, PANIC_DETAIL);
+        ea_heap_panic(&h->common, fault, PANIC_DETAIL);
     }
     if (in_place) {
         return p;
@@ -393,17 +393,17 @@ void *EA_UNTRACED(ea_llff_realloc)(ea_llff_t *h, void *p, size_t size)
 
 size_t ea_llff_usable_size(ea_llff_t *h, const void *p)
 {
-    return heap_usable_size(&h->common, p, LLFF_USED, LLFF_MIN_BLOCK, PANIC_DETAIL);
+    return ea_heap_usable_size(&h->common, p, LLFF_USED, LLFF_MIN_BLOCK, PANIC_DETAIL);
 }
 
 size_t ea_llff_used(ea_llff_t *h)
 {
-    return heap_used(&h->common);
+    return ea_heap_used(&h->common);
 }
 
 size_t ea_llff_free_bytes(ea_llff_t *h)
 {
-    return heap_free_bytes(&h->common);
+    return ea_heap_free_bytes(&h->common);
 }
 
 #if !EA_TRACE /* an EA_TRACE build has the handle in src/llff_trace.c, on the traced calls */

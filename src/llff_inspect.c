@@ -2,14 +2,14 @@
  * ealloc llff: the calls that look at the whole heap — check, walk, stats.
  * Kept apart from llff.c so that firmware which never calls them links none
  * of this code. All three share one validated walk over the blocks
- * (visit_blocks in heap_common.c); walk and stats are that walk alone.
+ * (ea_visit_blocks in heap_common.c); walk and stats are that walk alone.
  */
 #include "ealloc/critical_section.h"
 #include "llff_internal.h"
 
 static int visit(const ea_llff_t *h, block_visit_fn fn, void *ctx)
 {
-    return visit_blocks(&h->common, LLFF_USED, LLFF_MIN_BLOCK, false, fn, ctx);
+    return ea_visit_blocks(&h->common, LLFF_USED, LLFF_MIN_BLOCK, false, fn, ctx);
 }
 
 typedef struct {
@@ -36,7 +36,7 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
     }
     st->expected_free = st->expected_free->next;
     st->free_end = at + size;
-    if (!poison_intact(at + LLFF_FREE_META, at + size)) {
+    if (!ea_poison_intact(at + LLFF_FREE_META, at + size)) {
         return EA_EPOISON;
     }
     return 0;
@@ -59,10 +59,10 @@ int ea_llff_check(ea_llff_t *h)
 
 void ea_llff_walk(ea_llff_t *h, ea_walk_fn fn, void *ctx)
 {
-    heap_walk(&h->common, LLFF_USED, LLFF_MIN_BLOCK, false, fn, ctx);
+    ea_heap_walk(&h->common, LLFF_USED, LLFF_MIN_BLOCK, false, fn, ctx);
 }
 
 void ea_llff_stats(ea_llff_t *h, ea_stats_t *out)
 {
-    heap_stats(&h->common, LLFF_USED, LLFF_MIN_BLOCK, false, out);
+    ea_heap_stats(&h->common, LLFF_USED, LLFF_MIN_BLOCK, false, out);
 }

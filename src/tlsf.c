@@ -126,7 +126,7 @@ __attribute__((noinline)) static void make_free_call(ea_tlsf_t *h, block_t *b, s
 #if EA_HARDENED
 static bool in_heap(const ea_tlsf_t *h, const block_t *b)
 {
-    return region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) && header_intact(&h->common, b);
+    return ea_region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) && header_intact(&h->common, b);
 }
 #endif
 
@@ -302,7 +302,7 @@ EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t si
     uintptr_t end = (uintptr_t)b + size - EA_WORD;
     uintptr_t from = (uintptr_t)b + offset + EA_HEADER;
     uintptr_t to = (uintptr_t)b + offset + need;
-    return poison_intact(from > interior ? from : interior, to < end ? to : end);
+    return ea_poison_intact(from > interior ? from : interior, to < end ? to : end);
 #else
     (void)b;
     (void)size;
@@ -441,7 +441,7 @@ static block_t *resize(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
  */
 static ea_fault_t check_owned(const ea_tlsf_t *h, const void *p)
 {
-    ea_fault_t fault = heap_owned_fault(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK);
+    ea_fault_t fault = ea_heap_owned_fault(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK);
     if (fault == NO_FAULT && !neighbours_sound(h, block_of(p), block_bytes(block_of(p)))) {
         fault = EA_FAULT_CORRUPT;
     }
@@ -489,10 +489,10 @@ static bool add_one_region(ea_tlsf_t *h, void *start, size_t size)
 {
     region_t layout;
     region_t *where;
-    if (!region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, TLSF_MAX_BLOCK, &layout, &where)) {
+    if (!ea_region_layout(start, size, TLSF_TAIL, TLSF_MIN_BLOCK, TLSF_MAX_BLOCK, &layout, &where)) {
         return false;
     }
-    region_insert(&h->common.regions, where, &layout);
+    ea_region_insert(&h->common.regions, where, &layout);
     size_t bytes = layout.end - layout.first;
     h->common.capacity += bytes;
     write_header(&h->common, block_at(layout.end), TLSF_USED); /* the end marker: size 0, never free */
@@ -512,7 +512,7 @@ static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
     uintptr_t at = (uintptr_t)start;
     const size_t piece = TLSF_MAX_BLOCK + sizeof(region_t) + TLSF_TAIL + 2 * EA_GRANULE;
     if (start == NULL || size == 0 || size - 1 > UINTPTR_MAX - at ||
-        region_overlaps(h->common.regions, at, at + (size - 1), TLSF_TAIL)) {
+        ea_region_overlaps(h->common.regions, at, at + (size - 1), TLSF_TAIL)) {
         return EA_FAULT_BAD_REGION;
     }
     while (size > piece) {
@@ -528,12 +528,12 @@ void EA_UNTRACED(ea_tlsf_init)(ea_tlsf_t *h, void *start, size_t size)
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
     if (h->common.regions == NULL) {
-        heap_start_checks(&h->common, start);
+        ea_heap_start_checks(&h->common, start);
         fault = add_region_core(h, start, size);
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        heap_panic(&h->common, fault, PANIC_DETAIL);
+        ea_heap_panic(&h->common, fault, PANIC_DETAIL);
     }
 }
 
@@ -544,7 +544,7 @@ bool EA_UNTRACED(ea_tlsf_add_region)(ea_tlsf_t *h, void *start, size_t size)
     bool added = initialised && add_region_core(h, start, size) == NO_FAULT;
     ea_cs_exit(cs);
     if (!initialised) {
-        heap_panic(&h->common, EA_FAULT_NOT_INIT, PANIC_DETAIL);
+        ea_heap_panic(&h->common, EA_FAULT_NOT_INIT, PANIC_DETAIL);
     }
     return added;
 }
@@ -599,7 +599,7 @@ void EA_UNTRACED(ea_tlsf_free)(ea_tlsf_t *h, void *p)
     ea_fault_t fault = free_core(h, p);
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        heap_panic(&h->common, fault, PANIC_DETAIL);
+        ea_heap_panic(&h->common, fault, PANIC_DETAIL);
     }
 }
 
@@ -636,7 +636,7 @@ void *EA_UNTRACED(ea_tlsf_realloc_aligned)(ea_tlsf_t *h, void *p, size_t align, 
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        heap_panic(&h->common, fault, PANIC_DETAIL);
+        ea_heap_panic(&h->common, fault, PANIC_DETAIL);
     }
     if (r == b) {
         return p;
@@ -665,17 +665,17 @@ void *EA_UNTRACED(ea_tlsf_realloc)(ea_tlsf_t *h, void *p, size_t size)
 
 size_t ea_tlsf_usable_size(ea_tlsf_t *h, const void *p)
 {
-    return heap_usable_size(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK, PANIC_DETAIL);
+    return ea_heap_usable_size(&h->common, p, TLSF_FLAGS, TLSF_MIN_BLOCK, PANIC_DETAIL);
 }
 
 size_t ea_tlsf_used(ea_tlsf_t *h)
 {
-    return heap_used(&h->common);
+    return ea_heap_used(&h->common);
 }
 
 size_t ea_tlsf_free_bytes(ea_tlsf_t *h)
 {
-    return heap_free_bytes(&h->common);
+    return ea_heap_free_bytes(&h->common);
 }
 
 #if !EA_TRACE /* an EA_TRACE build has the handle in src/tlsf_trace.c, on the traced calls */

@@ -4,7 +4,7 @@
  * of this code.
  *
  * check runs in two passes. The physical pass walks every block of every
- * region (validated by visit_blocks) and verifies the links between
+ * region (validated by ea_visit_blocks) and verifies the links between
  * neighbours: PREV_FREE against the block before, footers, no two free
  * neighbours, the end markers; it counts the free blocks and sums their
  * addresses. The list pass follows every class list, dereferencing a node
@@ -17,7 +17,7 @@
 #include "tlsf_internal.h"
 
 typedef struct {
-    const region_t *region; /* the region being walked (validated by visit_blocks before its blocks) */
+    const region_t *region; /* the region being walked (validated by ea_visit_blocks before its blocks) */
     bool prev_free;
     size_t free_blocks;
     uintptr_t free_sum;
@@ -54,7 +54,7 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
     if (*footer_before(block_at(at + size)) != block_at(at)) {
         return EA_ELINK;
     }
-    if (!poison_intact(at + TLSF_FREE_META, at + size - EA_WORD)) {
+    if (!ea_poison_intact(at + TLSF_FREE_META, at + size - EA_WORD)) {
         return EA_EPOISON;
     }
     st->prev_free = true;
@@ -72,7 +72,7 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
     for (unsigned cls = 0; cls < TLSF_CLASSES; cls++) {
         const block_t *prev = NULL;
         for (const block_t *b = h->heads[cls]; b != NULL; prev = b, b = b->next_free) {
-            if (found == budget || !region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) ||
+            if (found == budget || !ea_region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) ||
                 (b->header & TLSF_USED) != 0 || b->prev_free != prev) {
                 return EA_EFREELIST;
             }
@@ -108,7 +108,7 @@ int ea_tlsf_check(ea_tlsf_t *h)
 {
     ea_cs_state_t cs = ea_cs_enter(); /* before reading anything: another thread may be adding a region */
     physical_t st = {h->common.regions, false, 0, 0, 0, 0};
-    int rc = visit_blocks(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, check_block, &st);
+    int rc = ea_visit_blocks(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, check_block, &st);
     size_t listed = st.free_blocks;
     uintptr_t listed_sum = 0;
     if (rc == 0) {
@@ -126,7 +126,7 @@ int ea_tlsf_check(ea_tlsf_t *h)
 
 void ea_tlsf_walk(ea_tlsf_t *h, ea_walk_fn fn, void *ctx)
 {
-    heap_walk(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, fn, ctx);
+    ea_heap_walk(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, fn, ctx);
 }
 
 /*
@@ -154,7 +154,7 @@ static size_t largest_request(const ea_tlsf_t *h)
 void ea_tlsf_stats(ea_tlsf_t *h, ea_stats_t *out)
 {
     ea_cs_state_t cs = ea_cs_enter();
-    heap_stats(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, out);
+    ea_heap_stats(&h->common, TLSF_FLAGS, TLSF_MIN_BLOCK, true, out);
     out->largest_free = largest_request(h);
     ea_cs_exit(cs);
 }

@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 
 flags="-std=c11 -Os -Wall -Wextra -Wconversion -Wsign-conversion -Wcast-align -Wshadow -Wpedantic
        -Wstrict-prototypes -Wmissing-prototypes -Werror -ffreestanding -Iinclude -Isrc"
-sources=$(ls src/*.c | grep -v panic_hosted)
+sources=$(printf '%s\n' src/*.c | grep -v panic_hosted) # panic_hosted.c needs a hosted C library
 targets=(
     "arm-none-eabi-gcc|cortex-m|-mcpu=cortex-m0plus -mthumb"
     "arm-none-eabi-gcc|cortex-m|-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"

@@ -21,7 +21,7 @@ targets=(
     "cortex-m4|arm-none-eabi-gcc|cortex-m|-mcpu=cortex-m4 -mthumb"
     "rv32imac|riscv64-unknown-elf-gcc --specs=picolibc.specs|riscv|-march=rv32imac -mabi=ilp32"
 )
-objects=$(ls src/*.c | grep -v panic_hosted)
+objects=$(printf '%s\n' src/*.c | grep -v panic_hosted) # panic_hosted.c needs a hosted C library
 rows=()
 small_rows=()
 min_rows=()

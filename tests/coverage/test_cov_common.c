@@ -157,12 +157,12 @@ static void check_finds_each_damaged_descriptor_field(void **state)
 static void region_layout_at_the_top_of_the_address_space(void **state)
 {
     (void)state;
-    /* region_layout only computes (it writes nothing), so it can be asked about memory that is not there. */
+    /* ea_region_layout only computes (it writes nothing), so it can be asked about memory that is not there. */
     region_t out;
     region_t *where;
     const size_t size = 4096;
     void *top = (void *)(UINTPTR_MAX - (size - 1)); /* its last byte is the last byte of the address space */
-    assert_true(region_layout(top, size, EA_WORD, backend.min_block, SIZE_MAX, &out, &where));
+    assert_true(ea_region_layout(top, size, EA_WORD, backend.min_block, SIZE_MAX, &out, &where));
     /* The last byte is given up, so that one past the end stays representable. */
     assert_true(out.end > out.first);
     assert_true(out.end + EA_WORD <= UINTPTR_MAX);
@@ -170,7 +170,7 @@ static void region_layout_at_the_top_of_the_address_space(void **state)
 
     /* A granule lower, nothing is given up: at least as many bytes of blocks. */
     region_t lower;
-    assert_true(region_layout((void *)((uintptr_t)top - EA_GRANULE), size, EA_WORD, backend.min_block, SIZE_MAX,
+    assert_true(ea_region_layout((void *)((uintptr_t)top - EA_GRANULE), size, EA_WORD, backend.min_block, SIZE_MAX,
                               &lower, &where));
     assert_true(lower.end - lower.first >= out.end - out.first);
 }
@@ -181,9 +181,9 @@ static void region_layout_with_a_cap_below_one_block(void **state)
     region_t out;
     region_t *where;
     /* Room for blocks, but at most fewer bytes than one block may be laid out: refused. */
-    assert_false(region_layout(second_arena, arena_size, 0, backend.min_block, backend.min_block - EA_GRANULE, &out,
+    assert_false(ea_region_layout(second_arena, arena_size, 0, backend.min_block, backend.min_block - EA_GRANULE, &out,
                                &where));
-    assert_true(region_layout(second_arena, arena_size, 0, backend.min_block, backend.min_block, &out, &where));
+    assert_true(ea_region_layout(second_arena, arena_size, 0, backend.min_block, backend.min_block, &out, &where));
     assert_int_equal(out.end - out.first, backend.min_block);
 }
 
