@@ -87,8 +87,9 @@ const char *ea_fault_name(ea_fault_t why);
 /*
  * Called (outside the critical section, except for the malloc shim's retry
  * after its grow hook) when an allocation of size bytes aligned to align
- * fails, with the heap it failed on; the call then returns NULL. The default is a weak no-op. It may log, count or reset; it must not
- * allocate from the same heap.
+ * fails, with the heap it failed on; the call then returns NULL. The default
+ * is a weak no-op. It may log, count or reset; it must not allocate from the
+ * same heap.
  */
 void ea_oom_hook(void *heap, size_t size, size_t align);
 

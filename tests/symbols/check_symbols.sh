@@ -6,7 +6,8 @@
 set -eu
 nm=$1
 shift
-c_library='^(malloc|free|calloc|realloc|aligned_alloc|posix_memalign|memalign|malloc_usable_size|_malloc_r|_free_r|_calloc_r|_realloc_r|_memalign_r|_malloc_usable_size_r)$'
+c_library='^(malloc|free|calloc|realloc|aligned_alloc|posix_memalign|memalign|malloc_usable_size'
+c_library="$c_library|_malloc_r|_free_r|_calloc_r|_realloc_r|_memalign_r|_malloc_usable_size_r)\$"
 status=0
 for lib in "$@"; do
     # Global definitions only: "address type name", type in upper case (weak ones are W or V);
@@ -19,7 +20,7 @@ for lib in "$@"; do
     fi
     stray=$(printf '%s\n' "$names" | grep -Ev '^ea_' | grep -Ev "$c_library" || true)
     if [ -n "$stray" ]; then
-        echo "FAIL $lib defines globals outside the ea_ prefix:" $stray
+        echo "FAIL $lib defines globals outside the ea_ prefix: $(printf '%s\n' "$stray" | paste -sd ' ' -)"
         status=1
     else
         echo "ok   $lib: $(printf '%s\n' "$names" | wc -l) globals, all ea_ (or the C library's)"
