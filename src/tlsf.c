@@ -319,13 +319,15 @@ EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t si
  */
 EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_fault_t *fault)
 {
-    size_t need = block_size_for(size, TLSF_MIN_BLOCK);
+    /* One test for both limits: below it, size + header rounded up to the granule neither overflows
+     * nor passes the largest block (a multiple of the granule). */
+    size_t need = size <= TLSF_MAX_BLOCK - EA_HEADER ? block_size_for(size, TLSF_MIN_BLOCK) : 0;
     block_t *b = NULL;
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
     }
-    if (need != 0 && need <= TLSF_MAX_BLOCK) {
+    if (need != 0) {
         b = INLINE_HOT_PATHS ? find_block(h, need, fault, true) : find_block_call(h, need, fault);
     }
     if (b == NULL) {
@@ -372,14 +374,17 @@ EA_ALWAYS_INLINE static inline size_t gap_for(const block_t *b, size_t align)
  */
 static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fault)
 {
-    size_t need = block_size_for(size, TLSF_MIN_BLOCK);
     size_t pad_room = align - EA_GRANULE + TLSF_MIN_BLOCK;
+    /* As in alloc_plain, one test per limit: need + pad_room stays within the largest block. */
+    size_t need = pad_room <= TLSF_MAX_BLOCK - TLSF_MIN_BLOCK && size <= TLSF_MAX_BLOCK - EA_HEADER - pad_room
+                      ? block_size_for(size, TLSF_MIN_BLOCK)
+                      : 0;
     block_t *b = NULL;
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
     }
-    if (need != 0 && need <= TLSF_MAX_BLOCK && pad_room <= TLSF_MAX_BLOCK - need) {
+    if (need != 0) {
         b = find_block_call(h, need + pad_room, fault);
     }
     if (b == NULL) {
