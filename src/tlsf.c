@@ -197,6 +197,8 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
         size_t n = block_bytes(prev);
         unlink_block(h, hot, prev, class_of(n));
         size += n;
+        /* b's header is left inside the merged block: a second free of b must not find USED there. */
+        write_header(&h->common, *b, (*b)->header & ~TLSF_USED);
         *b = prev;
     }
     return size;
@@ -459,8 +461,6 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        /* USED stays clear even if b vanishes into the block before it */
-        write_header(&h->common, b, b->header & ~TLSF_USED);
         note_free(&h->common, size);
 #if EA_POISON
         block_t *freed = b;
