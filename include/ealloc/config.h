@@ -67,7 +67,8 @@ _Static_assert((EA_TLSF_SL_LOG2) >= 2 && (EA_TLSF_SL_LOG2) <= 5, "EA_TLSF_SL_LOG
 #endif
 #endif
 _Static_assert((EA_TLSF_MAX_BLOCK_LOG2) >= 12, "EA_TLSF_MAX_BLOCK_LOG2 must be at least 12");
-_Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8, "EA_TLSF_MAX_BLOCK_LOG2 must be below the bit width of size_t");
+_Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8,
+               "EA_TLSF_MAX_BLOCK_LOG2 must be below the bit width of size_t");
 
 /*
  * EA_TLSF_SEARCH_DEPTH — how many blocks of the request's own size class the

@@ -37,7 +37,7 @@ typedef enum ea_trace_op {
     EA_TRACE_ADD_REGION = 2, /* ptr = start, size = bytes; result = ptr when added, else NULL */
     EA_TRACE_ALLOC = 3,      /* size, align (0 = the default alignment); result */
     EA_TRACE_CALLOC = 4,     /* count elements of size bytes; result */
-    EA_TRACE_REALLOC = 5,    /* ptr resized to size, align (0 = default); result (NULL: failed, or ptr freed by size 0) */
+    EA_TRACE_REALLOC = 5,    /* ptr resized to size, align (0 = default); result (NULL: failed, or freed: size 0) */
     EA_TRACE_FREE = 6        /* ptr (never NULL: free(NULL) is not reported) */
 } ea_trace_op_t;
 
