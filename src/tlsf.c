@@ -188,13 +188,13 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
 {
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
-        size_t n = block_bytes(next);
+        size_t n = free_block_bytes(next);
         unlink_block(h, hot, next, class_of(n));
         size += n;
     }
     if (((*b)->header & TLSF_PREV_FREE) != 0) {
         block_t *prev = *footer_before(*b);
-        size_t n = block_bytes(prev);
+        size_t n = free_block_bytes(prev);
         unlink_block(h, hot, prev, class_of(n));
         size += n;
         /* b's header is left inside the merged block: a second free of b must not find USED there. */
@@ -227,7 +227,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
             *fault = EA_FAULT_CORRUPT;
             return NULL;
         }
-        if (block_bytes(b) >= need) {
+        if (free_block_bytes(b) >= need) {
             if (!links_sound(h, b)) {
                 *fault = EA_FAULT_CORRUPT;
                 return NULL;
@@ -336,7 +336,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         note_failed(&h->common);
         return NULL;
     }
-    size_t got = block_bytes(b);
+    size_t got = free_block_bytes(b);
     if (!poison_untouched(b, got, 0, need)) {
         list_insert_call(h, b, got); /* back where it was: reported, not handed out */
         *fault = EA_FAULT_CORRUPT;
@@ -393,13 +393,14 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         note_failed(&h->common);
         return NULL;
     }
+    size_t got = free_block_bytes(b);
     size_t gap = gap_for(b, align);
-    if (!poison_untouched(b, block_bytes(b), gap, need)) {
-        list_insert_call(h, b, block_bytes(b));
+    if (!poison_untouched(b, got, gap, need)) {
+        list_insert_call(h, b, got);
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    note_alloc(&h->common, carve(h, b, block_bytes(b), gap, need));
+    note_alloc(&h->common, carve(h, b, got, gap, need));
     return payload_of(block_after(b, gap));
 }
 

@@ -56,6 +56,16 @@ static inline size_t block_bytes(const block_t *b)
     return b->header & ~TLSF_FLAGS;
 }
 
+/*
+ * The size of a free block, read straight from its header: a free block's
+ * USED is clear, and so is its PREV_FREE, since the block before a free
+ * block is never free (check() verifies both).
+ */
+static inline size_t free_block_bytes(const block_t *b)
+{
+    return b->header;
+}
+
 static inline block_t *block_at(uintptr_t addr)
 {
     return (block_t *)addr;
