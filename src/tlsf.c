@@ -315,9 +315,32 @@ EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t si
 }
 
 /*
- * The plain allocation (EA_ALIGN): the hot path, kept straight. The block
- * comes from a free list, so the block after it already says PREV_FREE: a
- * split rest needs only its header, footer and list.
+ * The run [b, b + got), taken from a free list (so the block after it says
+ * PREV_FREE), becomes an allocated block of need bytes at b with the flags
+ * given: a rest that can stand as a block is split off and filed (it needs
+ * only its header, footer and list), a smaller one stays with the block.
+ * Returns the block's footprint.
+ */
+EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, bool hot, block_t *b, size_t got, size_t need,
+                                                 size_t flags)
+{
+    block_t *after = block_after(b, got);
+    if (got - need >= TLSF_MIN_BLOCK) {
+        block_t *rest = block_after(b, need);
+        write_header(&h->common, rest, got - need);
+        *footer_before(after) = rest;
+        file_block(h, hot, rest, got - need);
+        got = need;
+    } else {
+        write_header(&h->common, after, after->header & ~TLSF_PREV_FREE);
+    }
+    write_header(&h->common, b, got | flags);
+    return got;
+}
+
+/*
+ * The plain allocation (EA_ALIGN): the hot path, kept straight: find a
+ * block, then take_front.
  */
 EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_fault_t *fault)
 {
@@ -342,17 +365,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    block_t *after = block_after(b, got);
-    if (got - need >= TLSF_MIN_BLOCK) {
-        block_t *rest = block_after(b, need);
-        write_header(&h->common, rest, got - need);
-        *footer_before(after) = rest;
-        file_block(h, INLINE_HOT_PATHS, rest, got - need);
-        got = need;
-    } else {
-        write_header(&h->common, after, after->header & ~TLSF_PREV_FREE);
-    }
-    write_header(&h->common, b, got | TLSF_USED);
+    got = take_front(h, INLINE_HOT_PATHS, b, got, need, TLSF_USED);
     note_alloc(&h->common, got);
     return payload_of(b);
 }
@@ -400,8 +413,20 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    note_alloc(&h->common, carve(h, b, got, gap, need));
-    return payload_of(block_after(b, gap));
+    block_t *a = block_after(b, gap);
+    if (!INLINE_HOT_PATHS) {
+        note_alloc(&h->common, carve(h, b, got, gap, need)); /* realloc's carve: less code */
+        return payload_of(a);
+    }
+    /* As alloc does: the block after b already says PREV_FREE, so a rest needs no more than its
+     * header, footer and list (carve, made for realloc's runs, cannot assume that). */
+    size_t flags = TLSF_USED;
+    if (gap != 0) {
+        make_free_call(h, b, gap);
+        flags |= TLSF_PREV_FREE;
+    }
+    note_alloc(&h->common, take_front(h, true, a, got - gap, need, flags));
+    return payload_of(a);
 }
 
 /*
