@@ -103,14 +103,20 @@ EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, bool hot, block_t *
     }
 }
 
+/* [b, b + size) becomes a free block: header, footer, list. The block after it must say PREV_FREE already. */
+EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, bool hot, block_t *b, size_t size)
+{
+    write_header(&h->common, b, size);
+    *footer_before(block_after(b, size)) = b;
+    file_block(h, hot, b, size);
+}
+
 /* [b, b + size) becomes a free block; the block before it is in use, the one after it too. */
 EA_ALWAYS_INLINE static inline void make_free(ea_tlsf_t *h, block_t *b, size_t size)
 {
     block_t *after = block_after(b, size);
-    write_header(&h->common, b, size);
-    *footer_before(after) = b;
     write_header(&h->common, after, after->header | TLSF_PREV_FREE);
-    file_block(h, INLINE_HOT_PATHS, b, size);
+    file_free(h, INLINE_HOT_PATHS, b, size);
 }
 
 __attribute__((noinline)) static void make_free_call(ea_tlsf_t *h, block_t *b, size_t size)
@@ -182,23 +188,28 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
 /*
  * Absorb the free physical neighbours of [*b, *b + size), taking them out of
  * their lists; *b moves down when the block before it was free (b's header
- * must carry the right PREV_FREE). Returns the size of the whole run.
+ * must carry the right PREV_FREE). With mark_next, a block after that is in
+ * use is marked PREV_FREE here, where its header is at hand (free; realloc
+ * carves the run again and marks it then). Returns the size of the whole run.
  */
-EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t size, bool hot)
+EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t size, bool hot, bool mark_next)
 {
+    size_t own = (*b)->header; /* read first: to the compiler, the write to next's header may be to b's */
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
         size_t n = free_block_bytes(next);
         unlink_block(h, hot, next, class_of(n));
         size += n;
+    } else if (mark_next) {
+        write_header(&h->common, next, next->header | TLSF_PREV_FREE);
     }
-    if (((*b)->header & TLSF_PREV_FREE) != 0) {
+    if ((own & TLSF_PREV_FREE) != 0) {
         block_t *prev = *footer_before(*b);
         size_t n = free_block_bytes(prev);
         unlink_block(h, hot, prev, class_of(n));
         size += n;
         /* b's header is left inside the merged block: a second free of b must not find USED there. */
-        write_header(&h->common, *b, (*b)->header & ~TLSF_USED);
+        write_header(&h->common, *b, own & ~TLSF_USED);
         *b = prev;
     }
     return size;
@@ -206,7 +217,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
 
 __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, size_t size)
 {
-    return merge(h, b, size, false);
+    return merge(h, b, size, false, false);
 }
 
 /*
@@ -326,10 +337,7 @@ EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, bool hot, block_t
 {
     block_t *after = block_after(b, got);
     if (got - need >= TLSF_MIN_BLOCK) {
-        block_t *rest = block_after(b, need);
-        write_header(&h->common, rest, got - need);
-        *footer_before(after) = rest;
-        file_block(h, hot, rest, got - need);
+        file_free(h, hot, block_after(b, need), got - need);
         got = need;
     } else {
         write_header(&h->common, after, after->header & ~TLSF_PREV_FREE);
@@ -492,7 +500,9 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         block_t *freed = b;
         size_t own = size;
 #endif
-        size = INLINE_HOT_PATHS ? merge(h, &b, size, true) : merge_call(h, &b, size);
+        /* The block after the run is marked PREV_FREE by the merge when it is not absorbed (it
+         * holds that block's header already) and was marked already when it is. */
+        size = INLINE_HOT_PATHS ? merge(h, &b, size, true, true) : merge_call(h, &b, size);
 #if EA_POISON
         /* Everything that is not the merged block's own header, links and footer becomes poison:
          * the freed block, the footer of a free block before it, the header and links of one after. */
@@ -503,7 +513,7 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         }
 #endif
         if (INLINE_HOT_PATHS) {
-            make_free(h, b, size);
+            file_free(h, true, b, size);
         } else {
             make_free_call(h, b, size);
         }
