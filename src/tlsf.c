@@ -194,7 +194,7 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
  */
 EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t size, bool hot, bool mark_next)
 {
-    size_t own = (*b)->header; /* read first: to the compiler, the write to next's header may be to b's */
+    size_t own_header = (*b)->header; /* read first: to the compiler, the write to next's header may be to b's */
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
         size_t n = free_block_bytes(next);
@@ -203,13 +203,13 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
     } else if (mark_next) {
         write_header(&h->common, next, next->header | TLSF_PREV_FREE);
     }
-    if ((own & TLSF_PREV_FREE) != 0) {
+    if ((own_header & TLSF_PREV_FREE) != 0) {
         block_t *prev = *footer_before(*b);
         size_t n = free_block_bytes(prev);
         unlink_block(h, hot, prev, class_of(n));
         size += n;
         /* b's header is left inside the merged block: a second free of b must not find USED there. */
-        write_header(&h->common, *b, own & ~TLSF_USED);
+        write_header(&h->common, *b, own_header & ~TLSF_USED);
         *b = prev;
     }
     return size;
@@ -335,11 +335,11 @@ EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t si
 EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, bool hot, block_t *b, size_t got, size_t need,
                                                  size_t flags)
 {
-    block_t *after = block_after(b, got);
     if (got - need >= TLSF_MIN_BLOCK) {
         file_free(h, hot, block_after(b, need), got - need);
         got = need;
     } else {
+        block_t *after = block_after(b, got);
         write_header(&h->common, after, after->header & ~TLSF_PREV_FREE);
     }
     write_header(&h->common, b, got | flags);
