@@ -299,11 +299,6 @@ static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t
 }
 
 /*
- * A block whose payload is a multiple of align (a power of two, at least the
- * granule). For a larger alignment the search asks for room to put a free
- * block of padding in front, then splits it off.
- */
-/*
  * Poisoned builds: whether the bytes of the free block b (size bytes) that an
  * allocation of need bytes at offset would hand out still hold the poison —
  * a write after free shows here, before the memory is given out again.
@@ -500,8 +495,9 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         block_t *freed = b;
         size_t own = size;
 #endif
-        /* The block after the run is marked PREV_FREE by the merge when it is not absorbed (it
-         * holds that block's header already) and was marked already when it is. */
+        /* The hot path's merge marks the block after the run PREV_FREE when it is not absorbed (it
+         * holds that block's header already); when it is, the block after says so already. The
+         * small-code path leaves the mark to make_free. */
         size = INLINE_HOT_PATHS ? merge(h, &b, size, true, true) : merge_call(h, &b, size);
 #if EA_POISON
         /* Everything that is not the merged block's own header, links and footer becomes poison:
