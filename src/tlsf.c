@@ -373,20 +373,29 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
     return payload_of(b);
 }
 
-/* The padding in front of b's payload that puts it on align: 0, or at least a whole free block. */
-EA_ALWAYS_INLINE static inline size_t gap_for(const block_t *b, size_t align)
+/*
+ * Where in the free block b (got bytes) an allocation of need bytes on align
+ * starts: at b when b's payload is on align already; otherwise as high in b
+ * as it goes, so that the front — at least a whole block, given the room the
+ * search asked for — is the only piece split off, and the tail left after it
+ * is shorter than align. (Cutting from the front instead leaves a padding
+ * block and a rest: two list inserts, and a small free block in front of the
+ * allocation that its free must merge again.)
+ */
+EA_ALWAYS_INLINE static inline size_t offset_for(const block_t *b, size_t got, size_t need, size_t align)
 {
     uintptr_t payload = (uintptr_t)b + EA_HEADER;
     if ((payload & (align - 1)) == 0) {
         return 0;
     }
-    return (size_t)(((payload + TLSF_MIN_BLOCK + align - 1) & ~(uintptr_t)(align - 1)) - payload);
+    uintptr_t highest = ((uintptr_t)b + got - need + EA_HEADER) & ~(uintptr_t)(align - 1);
+    return (size_t)(highest - payload);
 }
 
 /*
  * An allocation aligned beyond EA_ALIGN: the search asks for room for the
- * worst padding (so its cost stays that of one search), and the padding in
- * front is carved off as a free block. (Looking first for a block of the
+ * worst padding (so its cost stays that of one search), and a front that is
+ * not used (offset_for) stays a free block. (Looking first for a block of the
  * request's own class that happens to be aligned was measured: the median
  * barely moved and the p99 grew by a third.)
  */
@@ -410,7 +419,7 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     size_t got = free_block_bytes(b);
-    size_t gap = gap_for(b, align);
+    size_t gap = offset_for(b, got, need, align);
     if (!poison_untouched(b, got, gap, need)) {
         list_insert_call(h, b, got);
         *fault = EA_FAULT_CORRUPT;

@@ -11,7 +11,9 @@
  * word it finds; the block taken out of its list (clearing its class bit when
  * it was the only one, and the summary bit when its word then empties),
  * split, and the rest filed in its list (one more store when that list is
- * not empty). An alignment above the granule adds a padding block in front.
+ * not empty). An alignment above the granule cuts the block from the end of
+ * the one found when that one's start is off the alignment: its front is
+ * filed, and so is a tail (shorter than the alignment) that can stand alone.
  * free = merge with the block after and the block before, each taken out of
  * its list, then file the result. realloc = in place (grow into the next
  * block, or shrink), or claim the previous block and move the data down, or
@@ -82,6 +84,19 @@ static unsigned word_of(size_t f)
 static bool class_nonempty(size_t f)
 {
     return heap.heads[class_of(f)] != NULL;
+}
+
+/* The free block an aligned allocation p left in front of it (its header says PREV_FREE). */
+static bool front_free(const void *p)
+{
+    return (block_of(p)->header & TLSF_PREV_FREE) != 0;
+}
+
+/* The size of the free block right behind p's block, 0 when that block is in use. */
+static size_t tail_behind(const void *p)
+{
+    const block_t *after = block_after(block_of(p), block_bytes(block_of(p)));
+    return (after->header & TLSF_USED) == 0 ? block_bytes(after) : 0;
 }
 
 static void checked(void)
@@ -176,63 +191,72 @@ static void alloc_cases(void)
                 "no other block below the top class: own-class search + summary scan + split",
                 req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0);
 
-    /* Aligned: a padding block in front and a rest behind, both filed; own-class search before. */
+    /*
+     * Aligned: the block is cut from the end of the top block (its start is
+     * off the alignment), so the front is filed, and the tail behind it too
+     * when it can stand as a block. The tail depends only on where the heap
+     * ends, so a dry run picks a heap size whose tail is a whole block.
+     */
     const size_t align = 256;
     size_t pad_room = align - EA_GRANULE + TLSF_MIN_BLOCK;
     size_t areq = TLSF_MIN_BLOCK + pad_room; /* what find_block looks for with a 1-byte request */
-    fresh("alloc-aligned-from-one-huge-block", big);
+    size_t abig = big;
+    size_t tail = 0;
+    for (unsigned tries = 0; tail < TLSF_MIN_BLOCK; tries++, abig -= EA_GRANULE) {
+        need(tries < align / EA_GRANULE, "no heap size leaves a tail behind the aligned block");
+        fresh("alloc-aligned-dry-run", abig);
+        p = ea_tlsf_alloc_aligned(&heap, align, 1);
+        need(p != NULL, "dry run failed");
+        tail = tail_behind(p);
+    }
+    abig += EA_GRANULE;
+    fresh("alloc-aligned-from-one-huge-block", abig);
     n = t_alloc_aligned(align, 1, &p);
     need(p != NULL && ((uintptr_t)p & (align - 1)) == 0, "aligned alloc failed");
+    need(front_free(p) && tail_behind(p) == tail, "no front block, or not the dry run's tail");
     checked();
     wcet_report(BE, case_id, "alloc_aligned", n, -1,
-                "alloc_aligned(%zu, 1) from one huge block: padding block in front and rest behind, both filed", align);
+                "alloc_aligned(%zu, 1) from one huge block: cut from its end; the front and a %zu B tail both filed",
+                align, tail);
 
     size_t af0 = class_min_size(class_of(areq));
     if (af0 < areq && af0 >= TLSF_MIN_BLOCK) {
-        fresh("alloc-aligned-own-class-search-then-top", big);
+        fresh("alloc-aligned-own-class-search-then-top", abig);
         too_small_blocks(af0, guards);
         n = t_alloc_aligned(align, 1, &p);
         need(p != NULL && ((uintptr_t)p & (align - 1)) == 0, "aligned alloc failed");
+        need(front_free(p) && tail_behind(p) == tail, "no front block, or not the dry run's tail");
         checked();
         wcet_report(BE, case_id, "alloc_aligned", n, EA_TLSF_SEARCH_DEPTH,
                     "alloc_aligned(%zu, 1): searches for %zu B (class %u) where %u free blocks of %zu B are too small, "
-                    "then the top; padding block and rest filed",
-                    align, areq, class_of(areq), (unsigned)(EA_TLSF_SEARCH_DEPTH), af0);
+                    "then the top; front and %zu B tail filed",
+                    align, areq, class_of(areq), (unsigned)(EA_TLSF_SEARCH_DEPTH), af0, tail);
     }
 
     /*
-     * The same, with the padding block filed in a list that already has a
-     * block (one more store). Where the padding falls depends on the address
-     * of the top block, so a dry run finds its size; the extra free block of
-     * that size and its guard are together a multiple of the alignment, which
-     * keeps the top block's address the same modulo the alignment.
+     * The same, with the tail filed in a list that already has a block. A
+     * free block of the tail's size and a guard in front of everything else,
+     * together a multiple of the alignment, leave the top block's start the
+     * same modulo the alignment and its end where it was: the same cut.
      */
     if (af0 < areq && af0 >= TLSF_MIN_BLOCK) {
-        fresh("alloc-aligned-dry-run", big);
-        too_small_blocks(af0, guards);
-        uintptr_t top_at = (uintptr_t)block_of(guards[EA_TLSF_SEARCH_DEPTH - 1]) + TLSF_MIN_BLOCK;
-        p = ea_tlsf_alloc_aligned(&heap, align, 1);
-        need(p != NULL, "dry run failed");
-        size_t gap = (size_t)((uintptr_t)block_of(p) - top_at);
-        need(gap >= TLSF_MIN_BLOCK, "no padding block");
-        size_t guard = align - gap % align;
+        size_t guard = align - tail % align;
         while (guard < TLSF_MIN_BLOCK) {
             guard += align;
         }
-        fresh("alloc-aligned-own-class-search-then-top-padding-into-nonempty-list", big);
-        void *extra = blk(gap);
+        fresh("alloc-aligned-own-class-search-then-top-tail-into-nonempty-list", abig);
+        void *extra = blk(tail);
         (void)blk(guard);
         too_small_blocks(af0, guards);
         ea_tlsf_free(&heap, extra);
-        need(class_nonempty(gap), "state not as intended");
+        need(class_nonempty(tail), "state not as intended");
         n = t_alloc_aligned(align, 1, &p);
         need(p != NULL && ((uintptr_t)p & (align - 1)) == 0 && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1],
              "aligned alloc not from the top block");
-        need((uintptr_t)block_of(p) - ((uintptr_t)block_of(guards[EA_TLSF_SEARCH_DEPTH - 1]) + TLSF_MIN_BLOCK) == gap,
-             "the padding differs from the dry run's");
+        need(front_free(p) && tail_behind(p) == tail, "no front block, or not the dry run's tail");
         checked();
         wcet_report(BE, case_id, "alloc_aligned", n, EA_TLSF_SEARCH_DEPTH,
-                    "as the case before, and the %zu B padding block is filed in a list that has a block already", gap);
+                    "as the case before, and the %zu B tail is filed in a list that has a block already", tail);
     }
 
     /* A request that fits nowhere: how long a failure takes. */

@@ -91,7 +91,8 @@ void *ea_tlsf_alloc(ea_tlsf_t *h, size_t size);
 /*
  * size bytes at a multiple of align (a power of two, else NULL); up to
  * EA_ALIGN costs nothing extra. Larger alignments look for a block with room
- * for the padding, and the padding in front stays free. O(1).
+ * for the padding; the block is cut from the end of one whose start is off
+ * the alignment, and the front stays free. O(1).
  */
 void *ea_tlsf_alloc_aligned(ea_tlsf_t *h, size_t align, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * Poisoned builds (EA_POISON=1), found by tools/coverage.sh: a write after
- * free caught by an aligned allocation (tlsf carves the padding off first),
+ * free caught by an aligned allocation (checked wherever in the free block tlsf cuts it),
  * and realloc in place with no free block after the block, or none right
  * after it (llff looks for the tail it gave back to poison it).
  */

@@ -6,7 +6,7 @@
  * - alloc is good fit: the block comes from a free block of the request's own
  *   class (one that is large enough) or else of the smallest non-empty class
  *   above it, and starts at that block's start, or, when that is not on the
- *   alignment asked for, after a gap that can stand as a free block;
+ *   alignment asked for, as high in that block as the alignment allows;
  * - realloc stays in place whenever the block and the free block after it
  *   hold the new size; else, when the free block before it, the block and the
  *   free block after hold it and the free block before starts on the
@@ -47,7 +47,7 @@ const char *fuzz_expect_alloc(const fuzz_walk_t *before, size_t need, size_t ali
     uintptr_t payload = f->addr + EA_HEADER;
     size_t gap = 0;
     if ((payload & (a - 1)) != 0) {
-        gap = (size_t)(((payload + TLSF_MIN_BLOCK + a - 1) & ~(uintptr_t)(a - 1)) - payload);
+        gap = (size_t)(((f->addr + f->size - need + EA_HEADER) & ~(uintptr_t)(a - 1)) - payload);
     }
     unsigned want = class_of(need + pad_room);
     unsigned got = class_of(f->size);
@@ -60,7 +60,7 @@ const char *fuzz_expect_alloc(const fuzz_walk_t *before, size_t need, size_t ali
     }
     const char *wrong = NULL;
     if (block != f->addr + gap) {
-        wrong = "not at the start of the free block (after the alignment gap)";
+        wrong = "neither at the start of the free block nor, off the alignment, as high in it as it goes";
     } else if (got == want && f->size < need + pad_room) {
         wrong = "from a block of its own class that is too small";
     } else if (got != want && got != smallest_above) {
