@@ -6,6 +6,9 @@
  * The heap object (ea_llff_t / ea_tlsf_t) counts against the trace's arena,
  * as FORMAT.md asks of an allocator's bookkeeping: it is placed in the
  * arena's first bytes and init gets the remaining arena - sizeof(heap) bytes.
+ * A heap object that does not fit the arena at all (tlsf with 32 classes per
+ * power of two on a 2 KiB trace) leaves the back-end with no memory: the
+ * object stays outside, empty, and every allocation of the trace fails.
  */
 #include <string.h>
 
@@ -25,21 +28,27 @@ size_t bench_llff_free_list_length(ea_llff_t *h); /* backend_llff_walk.c */
 
 static void *llff_setup(unsigned char *arena, size_t bytes, size_t *handle_bytes)
 {
-    ea_llff_t *h = (ea_llff_t *)(void *)arena;
+    static ea_llff_t outside;
     const ea_llff_t empty = EA_LLFF_EMPTY;
+    ea_llff_t *h = bytes > sizeof *h ? (ea_llff_t *)(void *)arena : &outside;
     *h = empty;
     *handle_bytes = sizeof *h;
-    ea_llff_init(h, arena + sizeof *h, bytes - sizeof *h);
+    if (h != &outside) {
+        ea_llff_init(h, arena + sizeof *h, bytes - sizeof *h);
+    }
     return h;
 }
 
 static void *tlsf_setup(unsigned char *arena, size_t bytes, size_t *handle_bytes)
 {
-    ea_tlsf_t *h = (ea_tlsf_t *)(void *)arena;
+    static ea_tlsf_t outside;
     const ea_tlsf_t empty = EA_TLSF_EMPTY;
+    ea_tlsf_t *h = bytes > sizeof *h ? (ea_tlsf_t *)(void *)arena : &outside;
     *h = empty;
     *handle_bytes = sizeof *h;
-    ea_tlsf_init(h, arena + sizeof *h, bytes - sizeof *h);
+    if (h != &outside) {
+        ea_tlsf_init(h, arena + sizeof *h, bytes - sizeof *h);
+    }
     return h;
 }
 

@@ -700,7 +700,8 @@ static void print_result(const trace_t *t, size_t handle_bytes, const bench_heap
     fw_printf("{\"kind\":\"replay\",\"trace\":\"%s\",\"backend\":\"%s\",\"allocator\":\"%s\",\"board\":\"%s\"",
               t->name, B->name, B->describe, FW_BOARD);
     fw_printf(",\"arena\":%zu,\"arena_at\":\"%p\",\"handle_bytes\":%zu,\"handle_in_arena\":%s,\"init_bytes\":%zu",
-              arena_bytes, (void *)arena, handle_bytes, B->heap_arg ? "true" : "false", arena_bytes - handle_bytes);
+              arena_bytes, (void *)arena, handle_bytes, B->heap_arg ? "true" : "false",
+              handle_bytes < arena_bytes ? arena_bytes - handle_bytes : 0);
     size_t total = 0;
     for (int k = 0; k < K_COUNT; k++) {
         total += t->count[k];
@@ -837,7 +838,8 @@ int main(void)
 
     size_t handle_bytes = 0;
     heap = B->setup(arena, arena_bytes, &handle_bytes);
-    for (size_t g = 0; g < ((handle_bytes + 7u) >> GRANULE_LOG2); g++) {
+    /* A heap object larger than the arena is kept outside it by its back-end (which then has no memory). */
+    for (size_t g = 0; handle_bytes <= arena_bytes && g < ((handle_bytes + 7u) >> GRANULE_LOG2); g++) {
         owner[g] = OWNER_HANDLE;
     }
     if (B->free_blocks != NULL) {

@@ -3,7 +3,8 @@
  * paths. Built through the public calls; the internal header only supplies
  * the class mapping (class_of, class_min_size) and the block layout, so that
  * every case can check it built the state it means to, for whatever
- * EA_TLSF_SL_LOG2 / EA_TLSF_SEARCH_DEPTH the library was configured with.
+ * EA_TLSF_SL_LOG2 / EA_TLSF_SEARCH_DEPTH the library was configured with
+ * (and a largest block of 2^16 bytes or more).
  *
  * Cost model the cases follow (tlsf.c): alloc = class of the request, up to
  * EA_TLSF_SEARCH_DEPTH blocks of that class looked at, then a scan of the
@@ -99,6 +100,36 @@ static size_t tail_behind(const void *p)
     return (after->header & TLSF_USED) == 0 ? block_bytes(after) : 0;
 }
 
+/* The first block size whose class lies in class-map word w (at least the minimum block). */
+static size_t word_first_size(unsigned w)
+{
+    need(w * (unsigned)EA_TLSF_MAP_BITS < TLSF_CLASSES, "configuration: too few words of classes");
+    size_t f = class_min_size(w * (unsigned)EA_TLSF_MAP_BITS);
+    return f < TLSF_MIN_BLOCK ? TLSF_MIN_BLOCK : f;
+}
+
+/*
+ * A block size in class-map word w: want (the size the default configuration
+ * uses) when its class lies there, else the first size of w — so the cases
+ * that need blocks in distinct words build for any EA_TLSF_SL_LOG2 and
+ * EA_TLSF_MAX_BLOCK_LOG2.
+ */
+static size_t size_in_word(unsigned w, size_t want)
+{
+    size_t f = word_of(want) == w ? want : word_first_size(w);
+    need(word_of(f) == w && f <= TLSF_MAX_BLOCK, "configuration: no block size in the word wanted");
+    return f;
+}
+
+/* Allocate every free block left, so that the only free blocks are those a case frees next. */
+static void take_the_rest(void)
+{
+    unsigned taken = 0;
+    for (ea_stats_t st; ea_tlsf_stats(&heap, &st), st.free_blocks != 0; taken++) {
+        need(taken < 64 && ea_tlsf_alloc(&heap, st.largest_free) != NULL, "could not take the rest of the heap");
+    }
+}
+
 static void checked(void)
 {
     need(ea_tlsf_check(&heap) == 0, "check() failed after the timed call");
@@ -114,7 +145,7 @@ static void checked(void)
  */
 static size_t first_wide_class_start(size_t at_least)
 {
-    for (size_t f = at_least; f < ((size_t)1 << 20); f += EA_GRANULE) {
+    for (size_t f = at_least; f <= TLSF_MAX_BLOCK; f += EA_GRANULE) {
         unsigned c = class_of(f);
         if (class_min_size(c) == f && class_of(f + EA_GRANULE) == c) {
             return f;
@@ -292,7 +323,9 @@ static void free_cases(void)
      * (taking them out clears a class bit and a summary bit each), and the
      * merged block filed in a list that already has a block.
      */
-    const size_t fa = 96, fb = 8192, fc = 1024, fm = fa + fb + fc;
+    /* Word 0, word 2 and word 1: the merged block, at least as large as fb, lies in word 2 or above. */
+    const size_t fa = size_in_word(0, 96), fb = size_in_word(2, 8192), fc = size_in_word(1, 1024);
+    const size_t fm = fa + fb + fc;
     fresh("free-both-neighbours-free", big);
     a = blk(fa);
     b = blk(fb);
@@ -319,6 +352,7 @@ static void free_cases(void)
     b = blk(fb);
     c = blk(fc);
     (void)blk(TLSF_MIN_BLOCK);
+    take_the_rest(); /* with a small largest block the rest of the heap would share the merged block's word */
     ea_tlsf_free(&heap, a);
     ea_tlsf_free(&heap, c);
     need(word_of(fa) != word_of(fc) && word_of(fa) != word_of(fm) && word_of(fc) != word_of(fm),
@@ -376,8 +410,8 @@ static void realloc_cases(void)
      * Grow into the previous and the next block, both alone in their class-map
      * word, tail filed in a non-empty list: the longest claim_backward.
      */
-    const size_t fa = 9216, fx = TLSF_MIN_BLOCK, fc = 1024;
-    const size_t tail = 48;                  /* word 0: apart from a (word 2) and c (word 1) */
+    const size_t fa = size_in_word(2, 9216), fx = TLSF_MIN_BLOCK, fc = size_in_word(1, 1024);
+    const size_t tail = size_in_word(0, 48); /* word 0: apart from a (word 2) and c (word 1) */
     const size_t want = fa + fx + fc - tail; /* more than in place can give (fx + fc), less than all three */
     fresh("realloc-grow-into-previous-and-next", big);
     a = blk(fa);
@@ -386,6 +420,7 @@ static void realloc_cases(void)
     (void)blk(TLSF_MIN_BLOCK);
     void *y = blk(tail);
     (void)blk(TLSF_MIN_BLOCK);
+    take_the_rest(); /* with a small largest block the rest of the heap would share a's word */
     ea_tlsf_free(&heap, y);
     ea_tlsf_free(&heap, a);
     ea_tlsf_free(&heap, c);
@@ -406,8 +441,8 @@ static void realloc_cases(void)
      * free and alone in their words, merged block into a non-empty list.
      */
     void *guards[EA_TLSF_SEARCH_DEPTH];
-    /* Neighbours in words 0 and 1, the merged block and the request in word 2. */
-    const size_t ma = 96, mx = TLSF_MIN_BLOCK, mc = 8184;
+    /* Neighbours in words 0 and 1 (c the largest size of word 1), the merged block and the request in word 2. */
+    const size_t ma = size_in_word(0, 96), mx = TLSF_MIN_BLOCK, mc = word_first_size(2) - EA_GRANULE;
     size_t f0 = first_wide_class_start(ma + mx + mc + EA_GRANULE);
     need(f0 != 0, "no wide class");
     size_t req = f0 + EA_GRANULE;
@@ -492,6 +527,9 @@ static void random_search(void)
 
 void wcet_tlsf(void)
 {
+    /* The free and realloc cases put several blocks of up to a few tens of KiB in one region. */
+    case_id = "configuration";
+    need(EA_TLSF_MAX_BLOCK_LOG2 >= 16, "the cases need EA_TLSF_MAX_BLOCK_LOG2 >= 16");
     alloc_cases();
     free_cases();
     realloc_cases();
