@@ -4,7 +4,8 @@
 #   make demo      the firmware demo: ealloc on a Cortex-M4 under QEMU
 #   make demo-host the host demo: one small heap printed step by step
 #   make test      every test: sanitizers (gcc, clang), valgrind, -m32, big-endian PowerPC, release,
-#                  cross-compiled warnings, packaging, firmware on five QEMU boards
+#                  cross-compiled warnings, packaging, firmware on five QEMU boards, the benchmark
+#                  firmware in three more tlsf configurations
 #   make lint      clang-tidy, cppcheck and gcc -fanalyzer over src/ and include/
 #   make fuzz      libFuzzer on each back-end for FUZZ_SECONDS (default 300)
 #   make coverage  lines and branches of src/ reached by the host tests (gcovr)
@@ -19,7 +20,7 @@ CTEST = ctest --output-on-failure -j$(JOBS)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all demo demo-host test test-asan-gcc test-asan-clang test-valgrind test-m32 test-release \
-        test-big-endian test-cross test-packaging test-firmware test-lint test-fuzz test-tsan \
+        test-big-endian test-cross test-packaging test-firmware test-lint test-fuzz test-tsan test-bench-configs \
         lint fuzz coverage soak bench size deps-demo deps-firmware deps-test clean
 
 all: test
@@ -43,7 +44,7 @@ demo-host: deps-demo
 # ---- tests ----------------------------------------------------------------------
 test: deps-test
 	@$(MAKE) --no-print-directory test-asan-gcc test-asan-clang test-valgrind test-m32 test-big-endian \
-	    test-release test-tsan test-cross test-packaging test-lint test-fuzz test-firmware
+	    test-release test-tsan test-cross test-packaging test-lint test-fuzz test-firmware test-bench-configs
 	@echo "make test: all test stages passed"
 
 # $(call host_stage,dir,compiler,flags,extra cmake args)
@@ -122,6 +123,17 @@ test-packaging:
 test-firmware:
 	@echo "== firmware: the suites on microbit (M0), mps2-an385/386/500 (M3/M4/M7), RV32IMAC under QEMU"
 	@BUILD_ROOT=$(CURDIR)/$(BUILD) tools/firmware-tests.sh
+
+# The benchmark firmware in tlsf configurations make bench does not use: every trace's replay checks
+# (patterns, overlaps, check()) and the worst-case heap states, which must build in each of them.
+BENCH_CONFIGS = EA_TLSF_SL_LOG2=2 EA_TLSF_SL_LOG2=5 EA_TLSF_SMALL_CODE=1
+test-bench-configs:
+	@echo "== benchmark firmware (replay + worst cases, Cortex-M4 under QEMU) with $(BENCH_CONFIGS)"
+	@for knob in $(BENCH_CONFIGS); do \
+	    out=$(CURDIR)/$(BUILD)/bench-configs/$$knob; mkdir -p $$out; \
+	    if bench/run-firmware-bench.sh --backends tlsf --define $$knob --out $$out >$$out/log 2>&1; then \
+	        echo "   ok   $$knob"; else cat $$out/log; echo "   FAIL $$knob"; exit 1; fi; \
+	done
 
 # ---- benchmarks -----------------------------------------------------------------
 bench:
