@@ -700,7 +700,7 @@ static void print_result(const trace_t *t, size_t handle_bytes, const bench_heap
     fw_printf("{\"kind\":\"replay\",\"trace\":\"%s\",\"backend\":\"%s\",\"allocator\":\"%s\",\"board\":\"%s\"",
               t->name, B->name, B->describe, FW_BOARD);
     fw_printf(",\"arena\":%zu,\"arena_at\":\"%p\",\"handle_bytes\":%zu,\"handle_in_arena\":%s,\"init_bytes\":%zu",
-              arena_bytes, (void *)arena, handle_bytes, B->heap_arg ? "true" : "false",
+              arena_bytes, (void *)arena, handle_bytes, B->heap_arg && handle_bytes < arena_bytes ? "true" : "false",
               handle_bytes < arena_bytes ? arena_bytes - handle_bytes : 0);
     size_t total = 0;
     for (int k = 0; k < K_COUNT; k++) {
