@@ -695,13 +695,19 @@ static void print_fraction(uint64_t num, uint64_t den)
     fw_printf("%lu.%06lu", (unsigned long)(micro / 1000000u), (unsigned long)(micro % 1000000u));
 }
 
+/* Whether the heap object lies in the arena: a back-end keeps one that does not fit outside it (no memory then). */
+static bool handle_fits(size_t handle_bytes)
+{
+    return handle_bytes < arena_bytes;
+}
+
 static void print_result(const trace_t *t, size_t handle_bytes, const bench_heap_info_t *info)
 {
     fw_printf("{\"kind\":\"replay\",\"trace\":\"%s\",\"backend\":\"%s\",\"allocator\":\"%s\",\"board\":\"%s\"",
               t->name, B->name, B->describe, FW_BOARD);
     fw_printf(",\"arena\":%zu,\"arena_at\":\"%p\",\"handle_bytes\":%zu,\"handle_in_arena\":%s,\"init_bytes\":%zu",
-              arena_bytes, (void *)arena, handle_bytes, B->heap_arg && handle_bytes < arena_bytes ? "true" : "false",
-              handle_bytes < arena_bytes ? arena_bytes - handle_bytes : 0);
+              arena_bytes, (void *)arena, handle_bytes, B->heap_arg && handle_fits(handle_bytes) ? "true" : "false",
+              handle_fits(handle_bytes) ? arena_bytes - handle_bytes : 0);
     size_t total = 0;
     for (int k = 0; k < K_COUNT; k++) {
         total += t->count[k];
@@ -838,8 +844,7 @@ int main(void)
 
     size_t handle_bytes = 0;
     heap = B->setup(arena, arena_bytes, &handle_bytes);
-    /* A heap object larger than the arena is kept outside it by its back-end (which then has no memory). */
-    for (size_t g = 0; handle_bytes <= arena_bytes && g < ((handle_bytes + 7u) >> GRANULE_LOG2); g++) {
+    for (size_t g = 0; handle_fits(handle_bytes) && g < ((handle_bytes + 7u) >> GRANULE_LOG2); g++) {
         owner[g] = OWNER_HANDLE;
     }
     if (B->free_blocks != NULL) {
