@@ -30,40 +30,72 @@
 /* One short string for every panic: the fault code says what went wrong; flash is scarce. */
 #define PANIC_DETAIL "ealloc tlsf"
 
+/*
+ * x, as it is, in a register: GCC folds the address of a list head into the
+ * load and the store through it and then builds it a second time for the
+ * back link; held, it is built once and serves all three.
+ */
+#define HOLD_IN_REGISTER(x) __asm__("" : "+r"(x))
+
 EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t size)
 {
     unsigned cls = class_of(size);
-    block_t *head = h->heads[cls];
+    block_t **slot = &h->heads[cls];
+    HOLD_IN_REGISTER(slot);
+    block_t *head = *slot;
     b->next_free = head;
-    b->prev_free = NULL;
-    h->heads[cls] = b;
+    b->prev_link = slot;
+    *slot = b;
     if (head != NULL) {
-        head->prev_free = b;
+        head->prev_link = &b->next_free;
         return; /* the list was not empty: its bits are set already */
     }
     h->class_map[map_word(cls)] |= map_bit(cls);
     h->summary |= (size_t)1 << map_word(cls);
 }
 
-EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b, unsigned cls)
+/* List cls has just emptied: clear its bit, and its word's summary bit when the word empties too. */
+EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
+{
+    unsigned w = map_word(cls);
+    h->class_map[w] &= ~map_bit(cls);
+    if (h->class_map[w] == 0) {
+        h->summary &= ~((size_t)1 << w);
+    }
+}
+
+/*
+ * Take b out of its list. Its back link names the word that points to it —
+ * the list head or the next_free of the block before it — so neither its
+ * class nor its place in the list is needed; only a list that empties (b was
+ * its last block, and that word a list head) costs the class, found from the
+ * head's index.
+ */
+EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b)
 {
     block_t *next = b->next_free;
-    block_t *prev = b->prev_free;
+    block_t **link = b->prev_link;
+    *link = next;
     if (next != NULL) {
-        next->prev_free = prev;
-    }
-    if (prev != NULL) {
-        prev->next_free = next;
+        next->prev_link = link;
         return;
     }
-    h->heads[cls] = next;
-    if (next == NULL) {
-        unsigned w = map_word(cls);
-        h->class_map[w] &= ~map_bit(cls);
-        if (h->class_map[w] == 0) {
-            h->summary &= ~((size_t)1 << w);
-        }
+    size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
+    if (at < sizeof h->heads) {
+        clear_class_bit(h, (unsigned)(at / sizeof h->heads[0]));
     }
+}
+
+/* Take the head b of list cls out of it: the bit search knows both. */
+EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t *b, unsigned cls)
+{
+    block_t *next = b->next_free;
+    h->heads[cls] = next;
+    if (next != NULL) {
+        next->prev_link = &h->heads[cls];
+        return;
+    }
+    clear_class_bit(h, cls);
 }
 
 /*
@@ -79,18 +111,18 @@ __attribute__((noinline)) static void list_insert_call(ea_tlsf_t *h, block_t *b,
     list_insert(h, b, size);
 }
 
-__attribute__((noinline)) static void list_remove_call(ea_tlsf_t *h, block_t *b, unsigned cls)
+__attribute__((noinline)) static void list_remove_call(ea_tlsf_t *h, block_t *b)
 {
-    list_remove(h, b, cls);
+    list_remove(h, b);
 }
 
 /* list_remove or list_insert inlined (hot is a constant true on the hot paths) or called. */
-EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, bool hot, block_t *b, unsigned cls)
+EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, bool hot, block_t *b)
 {
     if (hot) {
-        list_remove(h, b, cls);
+        list_remove(h, b);
     } else {
-        list_remove_call(h, b, cls);
+        list_remove_call(h, b);
     }
 }
 
@@ -148,11 +180,23 @@ EA_ALWAYS_INLINE static inline bool block_readable(const ea_tlsf_t *h, const blo
 #endif
 }
 
-/* b's list may be written through: the blocks its links name are sound free blocks too. */
+#if EA_HARDENED
+/* A back link names a list head, or the next_free of a sound free block. */
+static bool back_link_sound(const ea_tlsf_t *h, block_t *const *link)
+{
+    size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
+    if (at < sizeof h->heads) {
+        return at % sizeof h->heads[0] == 0;
+    }
+    return in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)));
+}
+#endif
+
+/* b's list may be written through: the words its links name belong to a list head or sound free blocks. */
 EA_ALWAYS_INLINE static inline bool links_sound(const ea_tlsf_t *h, const block_t *b)
 {
 #if EA_HARDENED
-    return (b->next_free == NULL || in_heap(h, b->next_free)) && (b->prev_free == NULL || in_heap(h, b->prev_free));
+    return (b->next_free == NULL || in_heap(h, b->next_free)) && back_link_sound(h, b->prev_link);
 #else
     (void)h;
     (void)b;
@@ -198,7 +242,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
         size_t n = free_block_bytes(next);
-        unlink_block(h, hot, next, class_of(n));
+        unlink_block(h, hot, next);
         size += n;
     } else if (mark_next) {
         write_header(&h->common, next, next->header | TLSF_PREV_FREE);
@@ -206,7 +250,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
     if ((own_header & TLSF_PREV_FREE) != 0) {
         block_t *prev = *footer_before(*b);
         size_t n = free_block_bytes(prev);
-        unlink_block(h, hot, prev, class_of(n));
+        unlink_block(h, hot, prev);
         size += n;
         /* b's header is left inside the merged block: a second free of b must not find USED there. */
         write_header(&h->common, *b, own_header & ~TLSF_USED);
@@ -243,7 +287,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
                 *fault = EA_FAULT_CORRUPT;
                 return NULL;
             }
-            unlink_block(h, hot, b, cls);
+            unlink_block(h, hot, b);
             return b;
         }
     }
@@ -263,7 +307,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    unlink_block(h, hot, b, cls);
+    list_remove_head(h, b, cls);
     return b;
 }
 

@@ -70,10 +70,10 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
     size_t found = 0;
     uintptr_t sum = 0;
     for (unsigned cls = 0; cls < TLSF_CLASSES; cls++) {
-        const block_t *prev = NULL;
-        for (const block_t *b = h->heads[cls]; b != NULL; prev = b, b = b->next_free) {
+        block_t *const *link = &h->heads[cls];
+        for (const block_t *b = *link; b != NULL; link = &b->next_free, b = *link) {
             if (found == budget || !ea_region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) ||
-                (b->header & TLSF_USED) != 0 || b->prev_free != prev) {
+                (b->header & TLSF_USED) != 0 || b->prev_link != link) {
                 return EA_EFREELIST;
             }
             if (block_bytes(b) < TLSF_MIN_BLOCK || class_of(block_bytes(b)) != cls) {

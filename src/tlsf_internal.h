@@ -15,7 +15,10 @@
  * One word of header; the link to the physically previous block exists only
  * while that block is free, as its footer (the word just below a header),
  * announced by PREV_FREE. Each region ends in a marker header (size 0, USED)
- * so the last block's neighbour can always be read.
+ * so the last block's neighbour can always be read. A free block's back link
+ * is the address of the word that points to it: its list's head, or the
+ * next_free of the block before it in the list — so it can be unlinked
+ * without knowing its class or whether it is first.
  */
 #ifndef EALLOC_TLSF_INTERNAL_H
 #define EALLOC_TLSF_INTERNAL_H
@@ -29,8 +32,8 @@ typedef struct ea_tlsf_block {
 #if EA_HARDENED
     size_t check; /* check_value(block, header) */
 #endif
-    struct ea_tlsf_block *next_free; /* free blocks only */
-    struct ea_tlsf_block *prev_free; /* free blocks only */
+    struct ea_tlsf_block *next_free;  /* free blocks only */
+    struct ea_tlsf_block **prev_link; /* free blocks only: the word that points here (a list head or a next_free) */
 } block_t;
 
 #define TLSF_USED EA_HEADER_USED

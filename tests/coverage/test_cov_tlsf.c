@@ -37,13 +37,14 @@ static int check_with_head(unsigned cls, block_t *node)
     return rc;
 }
 
-/* A fake free block written into the payload p of an allocated block, at a header position. */
-static block_t *fake_node(unsigned char *p, size_t size)
+/* A fake free block written into the payload p of an allocated block, at a header position, linked as
+ * the only block of list cls. */
+static block_t *fake_node(unsigned char *p, size_t size, unsigned cls)
 {
     block_t *f = block_at((uintptr_t)p + EA_GRANULE - EA_HEADER);
     f->header = size; /* free, no flags */
     f->next_free = NULL;
-    f->prev_free = NULL;
+    f->prev_link = &tlsf()->heads[cls];
     return f;
 }
 
@@ -57,7 +58,7 @@ static void list_nodes_that_are_not_blocks(void **state)
     assert_int_equal(check_with_head(0, block_at(r->first + 1)), EA_EFREELIST);
     assert_int_equal(check_with_head(0, block_at(r->first - EA_GRANULE)), EA_EFREELIST);
     /* Inside a region, on a header position, free and linked right, but smaller than any block. */
-    assert_int_equal(check_with_head(0, fake_node(p, TLSF_MIN_BLOCK - EA_GRANULE)), EA_ECLASS);
+    assert_int_equal(check_with_head(0, fake_node(p, TLSF_MIN_BLOCK - EA_GRANULE, 0)), EA_ECLASS);
     assert_heap_sound();
     ea_tlsf_free(tlsf(), p);
 }
@@ -72,7 +73,7 @@ static void a_stranger_in_place_of_the_free_block(void **state)
     unsigned cls = class_of(size);
     assert_ptr_equal(tlsf()->heads[cls], free_block);
     /* Same class, same count, right links: only the address differs. */
-    assert_int_equal(check_with_head(cls, fake_node(p, size)), EA_EFREELIST);
+    assert_int_equal(check_with_head(cls, fake_node(p, size, cls)), EA_EFREELIST);
     assert_heap_sound();
     ea_tlsf_free(tlsf(), p);
 }

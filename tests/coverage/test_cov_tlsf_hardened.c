@@ -49,7 +49,11 @@ static void the_head_above_the_own_class_is_damaged(void **state)
     EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
     *f = saved;
 
-    f->prev_free = (block_t *)(void *)outside;
+    f->prev_link = (block_t **)(void *)outside; /* a back link out of the heap */
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
+    *f = saved;
+
+    f->prev_link = (block_t **)((uintptr_t)f->prev_link + 1); /* inside the list heads, between two */
     EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
     *f = saved;
     assert_int_equal(tlsf()->common.used, used);
@@ -99,11 +103,11 @@ static void blocks_met_in_the_own_class(void **state)
     assert_int_equal(tlsf()->common.used, used);
     assert_int_equal(ea_tlsf_check(tlsf()), 0);
 
-    looked_at->prev_free = (block_t *)(void *)outside; /* never written through by this call */
+    looked_at->prev_link = (block_t **)(void *)outside; /* never written through by this call */
     unsigned char *p = ea_tlsf_alloc(tlsf(), large_bytes);
     assert_ptr_equal(p, large);
     assert_int_not_equal(ea_tlsf_check(tlsf()), 0);
-    looked_at->prev_free = NULL;
+    looked_at->prev_link = saved_looked_at.prev_link;
     assert_int_equal(ea_tlsf_check(tlsf()), 0);
     ea_tlsf_free(tlsf(), p);
     ea_tlsf_free(tlsf(), g1);

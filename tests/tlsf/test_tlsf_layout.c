@@ -268,6 +268,7 @@ static void check_finds_a_block_in_the_wrong_class(void **state)
     /* Move b from its list to the next class's list, bitmaps kept consistent. */
     tlsf()->heads[cls] = NULL;
     tlsf()->heads[other] = b;
+    b->prev_link = &tlsf()->heads[other];
     clear_class_bit(cls);
     set_class_bit(other);
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ECLASS);
@@ -322,10 +323,10 @@ static void check_finds_list_damage(void **state)
     b->next_free = c; /* a used block */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
     b->next_free = saved;
-    block_t *saved_prev = b->prev_free;
-    b->prev_free = a; /* a back link that is wrong */
+    block_t **saved_link = b->prev_link;
+    b->prev_link = &a->next_free; /* a back link that is wrong */
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
-    b->prev_free = saved_prev;
+    b->prev_link = saved_link;
     assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
 }
 
@@ -338,7 +339,7 @@ static void check_finds_a_free_block_missing_from_the_lists(void **state)
     unsigned cls = class_of(block_bytes(b));
     tlsf()->heads[cls] = b->next_free; /* unlinked, still marked free */
     if (b->next_free != NULL) {
-        b->next_free->prev_free = NULL;
+        b->next_free->prev_link = &tlsf()->heads[cls];
     } else {
         clear_class_bit(cls);
     }
