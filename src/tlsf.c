@@ -182,7 +182,7 @@ EA_ALWAYS_INLINE static inline bool block_readable(const ea_tlsf_t *h, const blo
 
 #if EA_HARDENED
 /* A back link names a list head, or the next_free of a sound free block. */
-static bool back_link_sound(const ea_tlsf_t *h, block_t *const *link)
+EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, block_t *const *link)
 {
     size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
     if (at < sizeof h->heads) {
