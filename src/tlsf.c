@@ -33,9 +33,14 @@
 /*
  * x, as it is, in a register: GCC folds the address of a list head into the
  * load and the store through it and then builds it a second time for the
- * back link; held, it is built once and serves all three.
+ * back link; held, it is built once and serves all three. (An empty asm that
+ * the compiler must assume reads and changes x; other compilers go without.)
  */
+#if defined(__GNUC__)
 #define HOLD_IN_REGISTER(x) __asm__("" : "+r"(x))
+#else
+#define HOLD_IN_REGISTER(x) ((void)0)
+#endif
 
 EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t size)
 {
