@@ -186,14 +186,16 @@ EA_ALWAYS_INLINE static inline bool block_readable(const ea_tlsf_t *h, const blo
 }
 
 #if EA_HARDENED
-/* A back link names a list head, or the next_free of a sound free block. */
-EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, block_t *const *link)
+/* b's back link names a list head, or the next_free of a sound free block, and that word names b. */
+EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const block_t *b)
 {
+    block_t *const *link = b->prev_link;
     size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
-    if (at < sizeof h->heads) {
-        return at % sizeof h->heads[0] == 0;
+    if (at < sizeof h->heads ? at % sizeof h->heads[0] != 0
+                             : !in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)))) {
+        return false;
     }
-    return in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)));
+    return *link == b;
 }
 #endif
 
@@ -201,7 +203,7 @@ EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, block_t 
 EA_ALWAYS_INLINE static inline bool links_sound(const ea_tlsf_t *h, const block_t *b)
 {
 #if EA_HARDENED
-    return (b->next_free == NULL || in_heap(h, b->next_free)) && back_link_sound(h, b->prev_link);
+    return (b->next_free == NULL || in_heap(h, b->next_free)) && back_link_sound(h, b);
 #else
     (void)h;
     (void)b;

@@ -1,7 +1,8 @@
 /*
  * tlsf in hardened builds: damaged free blocks met on the way, found by
- * tools/coverage.sh — a list head with a broken check word or with links
- * that leave the heap, met by the search above the request's own class;
+ * tools/coverage.sh — a list head with a broken check word, with links
+ * that leave the heap or a back link to a word that does not name it, met by
+ * the search above the request's own class;
  * blocks of the own class looked at and taken (what each is checked for); a
  * free neighbour after a block whose links leave the heap; a block whose
  * PREV_FREE footer names a block outside the heap, or a sound free block that
@@ -54,6 +55,10 @@ static void the_head_above_the_own_class_is_damaged(void **state)
     *f = saved;
 
     f->prev_link = (block_t **)((uintptr_t)f->prev_link + 1); /* inside the list heads, between two */
+    EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
+    *f = saved;
+
+    f->prev_link = &tlsf()->heads[0]; /* a list head, but of a list that does not hold f */
     EXPECT_PANIC(EA_FAULT_CORRUPT, (void)ea_tlsf_alloc(tlsf(), 16));
     *f = saved;
     assert_int_equal(tlsf()->common.used, used);
