@@ -87,7 +87,7 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b)
     }
     size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
     if (at < sizeof h->heads) {
-        clear_class_bit(h, (unsigned)(at / sizeof h->heads[0]));
+        clear_class_bit(h, (unsigned)(at / TLSF_HEAD_BYTES));
     }
 }
 
@@ -191,7 +191,7 @@ EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const bl
 {
     block_t *const *link = b->prev_link;
     size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
-    if (at < sizeof h->heads ? at % sizeof h->heads[0] != 0
+    if (at < sizeof h->heads ? at % TLSF_HEAD_BYTES != 0
                              : !in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)))) {
         return false;
     }
