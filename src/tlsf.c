@@ -59,6 +59,16 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t
     h->summary |= (size_t)1 << map_word(cls);
 }
 
+/*
+ * How far the word at link lies from the first list head, in bytes: under
+ * sizeof h->heads exactly when link is one of the heads or between two (a
+ * link below them wraps to a large offset).
+ */
+EA_ALWAYS_INLINE static inline size_t offset_in_heads(const ea_tlsf_t *h, block_t *const *link)
+{
+    return (size_t)((uintptr_t)link - (uintptr_t)h->heads);
+}
+
 /* List cls has just emptied: clear its bit, and its word's summary bit when the word empties too. */
 EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
 {
@@ -85,7 +95,7 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b)
         next->prev_link = link;
         return;
     }
-    size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
+    size_t at = offset_in_heads(h, link);
     if (at < sizeof h->heads) {
         clear_class_bit(h, (unsigned)(at / TLSF_HEAD_BYTES));
     }
@@ -190,7 +200,7 @@ EA_ALWAYS_INLINE static inline bool block_readable(const ea_tlsf_t *h, const blo
 EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const block_t *b)
 {
     block_t *const *link = b->prev_link;
-    size_t at = (size_t)((uintptr_t)link - (uintptr_t)h->heads);
+    size_t at = offset_in_heads(h, link);
     if (at < sizeof h->heads ? at % TLSF_HEAD_BYTES != 0
                              : !in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)))) {
         return false;
