@@ -87,6 +87,16 @@ static bool class_nonempty(size_t f)
     return heap.heads[class_of(f)] != NULL;
 }
 
+/* How many free blocks the list of footprint f's class holds: the own-class look's length. */
+static unsigned blocks_in_class(size_t f)
+{
+    unsigned n = 0;
+    for (const block_t *b = heap.heads[class_of(f)]; b != NULL; b = b->next_free) {
+        n++;
+    }
+    return n;
+}
+
 /* The free block an aligned allocation p left in front of it (its header says PREV_FREE). */
 static bool front_free(const void *p)
 {
@@ -197,23 +207,33 @@ static void alloc_cases(void)
     size_t req = f0 + EA_GRANULE; /* footprint of the request: same class as f0, larger */
     fresh("alloc-own-class-search-then-same-level", big);
     too_small_blocks(f0, guards);
-    size_t next_f = class_min_size(class_of(f0) + 1u);
-    need(fl_of(next_f) == fl_of(f0), "the next class is in another level (configuration)");
+    /* The largest block of the next class, so that the rest is split off and filed when it can stand alone. */
+    size_t next_f = class_min_size(class_of(f0) + 2u) - EA_GRANULE;
+    need(class_of(next_f) == class_of(f0) + 1u && fl_of(next_f) == fl_of(f0),
+         "the next class is in another level (configuration)");
+    bool split = next_f - req >= TLSF_MIN_BLOCK;
     void *nb = blk(next_f);
-    (void)blk(TLSF_MIN_BLOCK);
+    /* The wall behind nb, of nb's own size: a smaller one would be cut from a small block of the own
+     * class (the lowest non-empty class above its own), and nb, freed, would merge with the top block. */
+    (void)blk(next_f);
     ea_tlsf_free(&heap, nb);
     need(class_of(req) == class_of(f0), "request and small blocks are in different classes");
+    need(heap.heads[class_of(next_f)] == block_of(nb) && block_of(nb)->next_free == NULL,
+         "the block of the next class is not alone in its list");
+    need(blocks_in_class(f0) == EA_TLSF_SEARCH_DEPTH, "the own class does not hold DEPTH small blocks");
     n = t_alloc(req - EA_HEADER, &p);
     need(p == nb, "the block of the next class was not the one taken");
     checked();
     wcet_report(BE, case_id, "alloc", n, EA_TLSF_SEARCH_DEPTH,
                 "request footprint %zu B (class %u); its class holds %u free blocks of %zu B (too small); "
-                "the next class (%zu B) of the same level has one; split",
-                req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, next_f);
+                "a block of %zu B, alone in the next class of the same level, is taken; %s",
+                req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, next_f,
+                split ? "its rest is split off and filed" : "its rest is too small to split");
 
     /* Own-class search that fails, then the summary scan to the top class: the longest plain alloc. */
     fresh("alloc-own-class-search-then-top", big);
     too_small_blocks(f0, guards);
+    need(blocks_in_class(f0) == EA_TLSF_SEARCH_DEPTH, "the own class does not hold DEPTH small blocks");
     n = t_alloc(req - EA_HEADER, &p);
     need(p != NULL && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1], "not taken from the top block");
     checked();
@@ -254,6 +274,7 @@ static void alloc_cases(void)
     if (af0 < areq && af0 >= TLSF_MIN_BLOCK) {
         fresh("alloc-aligned-own-class-search-then-top", abig);
         too_small_blocks(af0, guards);
+        need(blocks_in_class(af0) == EA_TLSF_SEARCH_DEPTH, "the own class does not hold DEPTH small blocks");
         n = t_alloc_aligned(align, 1, &p);
         need(p != NULL && ((uintptr_t)p & (align - 1)) == 0, "aligned alloc failed");
         need(front_free(p) && tail_behind(p) == tail, "no front block, or not the dry run's tail");
@@ -280,7 +301,7 @@ static void alloc_cases(void)
         (void)blk(guard);
         too_small_blocks(af0, guards);
         ea_tlsf_free(&heap, extra);
-        need(class_nonempty(tail), "state not as intended");
+        need(class_nonempty(tail) && blocks_in_class(af0) == EA_TLSF_SEARCH_DEPTH, "state not as intended");
         n = t_alloc_aligned(align, 1, &p);
         need(p != NULL && ((uintptr_t)p & (align - 1)) == 0 && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1],
              "aligned alloc not from the top block");
@@ -459,7 +480,8 @@ static void realloc_cases(void)
     ea_tlsf_free(&heap, a);
     ea_tlsf_free(&heap, c);
     need(word_of(ma) != word_of(mc) && word_of(fm) != word_of(ma) && word_of(fm) != word_of(mc), "words not distinct");
-    need(alone_in_word(ma) && alone_in_word(mc) && class_nonempty(fm), "state not as intended");
+    need(alone_in_word(ma) && alone_in_word(mc) && class_nonempty(fm) && blocks_in_class(f0) == EA_TLSF_SEARCH_DEPTH,
+         "state not as intended");
     n = t_realloc(x, req - EA_HEADER, &p);
     need(p != NULL && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1], "not moved to the top block");
     checked();
