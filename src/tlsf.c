@@ -2,12 +2,12 @@
  * ealloc tlsf: two-level segregated fit, O(1) alloc and free.
  *
  * Every free block is in the list of its size class (class_of in
- * tlsf_internal.h); a bit per list, in words with a summary bit per word,
- * says which lists hold blocks. alloc computes the class of the request,
- * looks at up to EA_TLSF_SEARCH_DEPTH blocks of that class for one that is
- * large enough (blocks of the request's own class may be smaller than it),
- * and otherwise takes the head of the smallest non-empty class above — two
- * bit scans. The block is carved exactly: padding in front and a rest that
+ * tlsf_internal.h); a bit per list, in a few words, says which lists hold
+ * blocks. alloc computes the class of the request, looks at up to
+ * EA_TLSF_SEARCH_DEPTH blocks of that class for one that is large enough
+ * (blocks of the request's own class may be smaller than it), and otherwise
+ * takes the head of the smallest non-empty class above — one bit scan of the
+ * first word, from the request's own, with a bit above its class. The block is carved exactly: padding in front and a rest that
  * can stand alone go back to their own lists. free merges the block with its
  * physical neighbours (the one after through its header, the one before
  * through the footer PREV_FREE announces) and files the result. realloc is
@@ -56,7 +56,6 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t
         return; /* the list was not empty: its bits are set already */
     }
     h->class_map[map_word(cls)] |= map_bit(cls);
-    h->summary |= (size_t)1 << map_word(cls);
 }
 
 /*
@@ -69,14 +68,10 @@ EA_ALWAYS_INLINE static inline size_t offset_in_heads(const ea_tlsf_t *h, block_
     return (size_t)((uintptr_t)link - (uintptr_t)h->heads);
 }
 
-/* List cls has just emptied: clear its bit, and its word's summary bit when the word empties too. */
+/* List cls has just emptied: clear its bit. */
 EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
 {
-    unsigned w = map_word(cls);
-    h->class_map[w] &= ~map_bit(cls);
-    if (h->class_map[w] == 0) {
-        h->summary &= ~((size_t)1 << w);
-    }
+    h->class_map[map_word(cls)] &= ~map_bit(cls);
 }
 
 /*
@@ -310,12 +305,11 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
     }
     unsigned w = map_word(cls);
     size_t map = h->class_map[w] & (~(size_t)1 << (cls % EA_TLSF_MAP_BITS));
-    if (map == 0) {
-        size_t words = h->summary & (~(size_t)1 << w);
-        if (words == 0) {
+    /* The words above, in turn: at most MAP_WORDS - 1 reads (tlsf.h says why there is no summary word). */
+    while (map == 0) {
+        if (++w == EA_TLSF_MAP_WORDS) {
             return NULL;
         }
-        w = ffs_size(words);
         map = h->class_map[w];
     }
     cls = (unsigned)(w * EA_TLSF_MAP_BITS) + ffs_size(map);

@@ -87,16 +87,8 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
             return EA_EBITMAP;
         }
     }
-    for (unsigned w = 0; w < EA_TLSF_MAP_WORDS; w++) {
-        if (((h->summary >> w & 1u) != 0) != (h->class_map[w] != 0)) {
-            return EA_EBITMAP;
-        }
-    }
-    /* Bits past the last class, or past the last word: alloc's search would take them for lists. */
+    /* Bits past the last class: alloc's search would take them for lists. */
     if ((h->class_map[EA_TLSF_MAP_WORDS - 1] & ~((map_bit(TLSF_CLASSES - 1) << 1) - 1)) != 0) {
-        return EA_EBITMAP;
-    }
-    if (EA_TLSF_MAP_WORDS < EA_TLSF_MAP_BITS && (h->summary >> (EA_TLSF_MAP_WORDS % EA_TLSF_MAP_BITS)) != 0) {
         return EA_EBITMAP;
     }
     *free_blocks = found;
@@ -136,10 +128,14 @@ void ea_tlsf_walk(ea_tlsf_t *h, ea_walk_fn fn, void *ctx)
  */
 static size_t largest_request(const ea_tlsf_t *h)
 {
-    if (h->summary == 0) {
+    unsigned words = EA_TLSF_MAP_WORDS; /* the highest non-empty class is in the last non-zero word */
+    while (words > 0 && h->class_map[words - 1] == 0) {
+        words--;
+    }
+    if (words == 0) {
         return 0;
     }
-    unsigned w = fls_size(h->summary);
+    unsigned w = words - 1;
     unsigned cls = (unsigned)(w * EA_TLSF_MAP_BITS) + fls_size(h->class_map[w]);
     size_t best = 0;
     const block_t *b = h->heads[cls];

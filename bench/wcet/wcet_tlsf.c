@@ -8,11 +8,11 @@
  *
  * Cost model the cases follow (tlsf.c): alloc = class of the request, up to
  * EA_TLSF_SEARCH_DEPTH blocks of that class looked at, then a scan of the
- * class-map word of that class, else a scan of the summary word and of the
- * word it finds; the block taken out of its list (clearing its class bit when
- * it was the only one, and the summary bit when its word then empties),
- * split, and the rest filed in its list (one more store when that list is
- * not empty). An alignment above the granule cuts the block from the end of
+ * class-map word of that class, else of the words above it in turn up to the
+ * first that is not zero (the more empty words between, the longer); the
+ * block taken out of its list (clearing its class bit when it was the only
+ * one), split, and the rest filed in its list (one more store when that list
+ * is not empty). An alignment above the granule cuts the block from the end of
  * the one found when that one's start is off the alignment: its front is
  * filed, and so is a tail (shorter than the alignment) that can stand alone.
  * free = merge with the block after and the block before, each taken out of
@@ -69,7 +69,7 @@ static unsigned fl_of(size_t f)
     return class_of(f) >> EA_TLSF_SL_LOG2;
 }
 
-/* The block of footprint f is the only free block of its whole class-map word: taking it out clears a summary bit. */
+/* The block of footprint f is the only free block of its whole class-map word: taking it out empties the word. */
 static bool alone_in_word(size_t f)
 {
     unsigned cls = class_of(f);
@@ -191,7 +191,7 @@ static void alloc_cases(void)
     checked();
     wcet_report(BE, case_id, "alloc", n, -1,
                 "request 1 B (class 0); the only free block is %zu B, class %u of %u (first level %u of %u): "
-                "empty own class and word, summary scan to the top word, block alone in its word, split",
+                "empty own class and word, every word above read up to the top one, block alone in its word, split",
                 top, class_of(top), (unsigned)TLSF_CLASSES, fl_of(top), (unsigned)EA_TLSF_FL_COUNT);
 
     /* The same on a small heap: the count does not depend on the size of the block. */
@@ -230,7 +230,7 @@ static void alloc_cases(void)
                 req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, next_f,
                 split ? "its rest is split off and filed" : "its rest is too small to split");
 
-    /* Own-class search that fails, then the summary scan to the top class: the longest plain alloc. */
+    /* Own-class search that fails, then the scan of every word up to the top class: the longest plain alloc. */
     fresh("alloc-own-class-search-then-top", big);
     too_small_blocks(f0, guards);
     need(blocks_in_class(f0) == EA_TLSF_SEARCH_DEPTH, "the own class does not hold DEPTH small blocks");
@@ -239,7 +239,7 @@ static void alloc_cases(void)
     checked();
     wcet_report(BE, case_id, "alloc", n, EA_TLSF_SEARCH_DEPTH,
                 "request footprint %zu B (class %u); %u free blocks of %zu B in its class, all too small; "
-                "no other block below the top class: own-class search + summary scan + split",
+                "no other block below the top class: own-class search + scan of the words up to the top + split",
                 req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0);
 
     /*
@@ -341,7 +341,7 @@ static void free_cases(void)
 
     /*
      * Both neighbours free, each the only free block of its class-map word
-     * (taking them out clears a class bit and a summary bit each), and the
+     * (taking them out clears a class bit each and empties the word), and the
      * merged block filed in a list that already has a block.
      */
     /* Word 0, word 2 and word 1: the merged block, at least as large as fb, lies in word 2 or above. */
@@ -367,7 +367,7 @@ static void free_cases(void)
                 "merged %zu B filed in a non-empty list (word %u)",
                 fb, fa, fc, word_of(fa), word_of(fc), fm, word_of(fm));
 
-    /* The same, and the merged block is filed where no block is: its class bit and its word's summary bit are set. */
+    /* The same, and the merged block is filed in a word with no bit set: its class bit is set. */
     fresh("free-both-neighbours-free-into-empty-word", big);
     a = blk(fa);
     b = blk(fb);
@@ -458,8 +458,9 @@ static void realloc_cases(void)
 
     /*
      * Neither in place nor backward: allocate (own-class search that fails,
-     * summary scan to the top), copy the kept bytes, free with both neighbours
-     * free and alone in their words, merged block into a non-empty list.
+     * scan of the words up to the top), copy the kept bytes, free with both
+     * neighbours free and alone in their words, merged block into a non-empty
+     * list.
      */
     void *guards[EA_TLSF_SEARCH_DEPTH];
     /* Neighbours in words 0 and 1 (c the largest size of word 1), the merged block and the request in word 2. */

@@ -29,7 +29,10 @@ static block_t *the_free_block(void)
     ea_stats_t st;
     ea_tlsf_stats(tlsf(), &st);
     assert_int_equal(st.free_blocks, 1);
-    unsigned w = fls_size(tlsf()->summary);
+    unsigned w = EA_TLSF_MAP_WORDS - 1;
+    while (tlsf()->class_map[w] == 0) {
+        w--;
+    }
     block_t *b = tlsf()->heads[(unsigned)(w * EA_TLSF_MAP_BITS) + fls_size(tlsf()->class_map[w])];
     assert_non_null(b);
     return b;
