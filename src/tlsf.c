@@ -2,18 +2,19 @@
  * ealloc tlsf: two-level segregated fit, O(1) alloc and free.
  *
  * Every free block is in the list of its size class (class_of in
- * tlsf_internal.h); a bit per list, in a few words, says which lists hold
- * blocks. alloc computes the class of the request, looks at up to
- * EA_TLSF_SEARCH_DEPTH blocks of that class for one that is large enough
- * (blocks of the request's own class may be smaller than it), and otherwise
- * takes the head of the smallest non-empty class above — one bit scan of the
- * first word, from the request's own, with a bit above its class. The block is carved exactly: padding in front and a rest that
- * can stand alone go back to their own lists. free merges the block with its
- * physical neighbours (the one after through its header, the one before
- * through the footer PREV_FREE announces) and files the result. realloc is
- * the same two steps: merge the block with its free neighbours, then carve
- * the run again — at the block's own address when it can. No path loops over
- * free blocks except the bounded look at the request's own class.
+ * tlsf_internal.h); a bit per list, in words (with a summary word when there
+ * are many), says which lists hold blocks. alloc computes the class of the
+ * request, looks at up to EA_TLSF_SEARCH_DEPTH blocks of that class for one
+ * that is large enough (blocks of the request's own class may be smaller
+ * than it), and otherwise takes the head of the smallest non-empty class
+ * above — one bit scan of the first word, from the request's own, with a bit
+ * above its class. The block is carved exactly: padding in front and a rest
+ * that can stand alone go back to their own lists. free merges the block
+ * with its physical neighbours (the one after through its header, the one
+ * before through the footer PREV_FREE announces) and files the result.
+ * realloc is the same two steps: merge the block with its free neighbours,
+ * then carve the run again — at the block's own address when it can. No path
+ * loops over free blocks except the bounded look at the request's own class.
  *
  * The public calls take the critical section around a core that never locks;
  * misuse is found before anything changes, and ea_panic is called only after
@@ -56,6 +57,9 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t
         return; /* the list was not empty: its bits are set already */
     }
     h->class_map[map_word(cls)] |= map_bit(cls);
+    if (EA_TLSF_SUMMARY) {
+        *summary_of(h) |= (size_t)1 << map_word(cls);
+    }
 }
 
 /*
@@ -68,10 +72,14 @@ EA_ALWAYS_INLINE static inline size_t offset_in_heads(const ea_tlsf_t *h, block_
     return (size_t)((uintptr_t)link - (uintptr_t)h->heads);
 }
 
-/* List cls has just emptied: clear its bit. */
+/* List cls has just emptied: clear its bit, and with a summary its word's bit when the word empties too. */
 EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
 {
-    h->class_map[map_word(cls)] &= ~map_bit(cls);
+    unsigned w = map_word(cls);
+    h->class_map[w] &= ~map_bit(cls);
+    if (EA_TLSF_SUMMARY && h->class_map[w] == 0) {
+        *summary_of(h) &= ~((size_t)1 << w);
+    }
 }
 
 /*
@@ -305,12 +313,21 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
     }
     unsigned w = map_word(cls);
     size_t map = h->class_map[w] & (~(size_t)1 << (cls % EA_TLSF_MAP_BITS));
-    /* The words above, in turn: at most MAP_WORDS - 1 reads (tlsf.h says why there is no summary word). */
-    while (map == 0) {
-        if (++w == EA_TLSF_MAP_WORDS) {
+    /* None above in its word: the next word that is not zero, from the summary or reading the words above in turn. */
+    if (EA_TLSF_SUMMARY && map == 0) {
+        size_t words = *summary_of(h) & (~(size_t)1 << w);
+        if (words == 0) {
             return NULL;
         }
+        w = ffs_size(words);
         map = h->class_map[w];
+    } else {
+        while (map == 0) {
+            if (++w == EA_TLSF_MAP_WORDS) {
+                return NULL;
+            }
+            map = h->class_map[w];
+        }
     }
     cls = (unsigned)(w * EA_TLSF_MAP_BITS) + ffs_size(map);
     b = h->heads[cls];

@@ -87,9 +87,19 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
             return EA_EBITMAP;
         }
     }
-    /* Bits past the last class: alloc's search would take them for lists. */
+    /* Bits past the last class, or (summary) past the last word: alloc's search would take them for lists. */
     if ((h->class_map[EA_TLSF_MAP_WORDS - 1] & ~((map_bit(TLSF_CLASSES - 1) << 1) - 1)) != 0) {
         return EA_EBITMAP;
+    }
+    if (EA_TLSF_SUMMARY) {
+        for (unsigned w = 0; w < EA_TLSF_MAP_WORDS; w++) {
+            if (((summary_bits(h) >> w & 1u) != 0) != (h->class_map[w] != 0)) {
+                return EA_EBITMAP;
+            }
+        }
+        if (EA_TLSF_MAP_WORDS < EA_TLSF_MAP_BITS && (summary_bits(h) >> (EA_TLSF_MAP_WORDS % EA_TLSF_MAP_BITS)) != 0) {
+            return EA_EBITMAP;
+        }
     }
     *free_blocks = found;
     *free_sum = sum;

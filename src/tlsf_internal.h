@@ -110,6 +110,21 @@ EA_ALWAYS_INLINE static inline unsigned class_of(size_t size)
     return ((f - EA_TLSF_SMALL_LOG2) << EA_TLSF_SL_LOG2) + (unsigned)(size >> (f - EA_TLSF_SL_LOG2));
 }
 
+/*
+ * The summary word, after the words of class bits (EA_TLSF_SUMMARY, tlsf.h).
+ * Without one this names the last word of class bits instead, so that it
+ * stays in bounds; every use is under EA_TLSF_SUMMARY.
+ */
+static inline size_t *summary_of(ea_tlsf_t *h)
+{
+    return &h->class_map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY - 1];
+}
+
+static inline size_t summary_bits(const ea_tlsf_t *h)
+{
+    return h->class_map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY - 1];
+}
+
 /* Where a class's "list not empty" bit lives: the word of class_map, and the bit in it. */
 static inline unsigned map_word(unsigned cls)
 {

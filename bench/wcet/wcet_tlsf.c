@@ -9,10 +9,11 @@
  * Cost model the cases follow (tlsf.c): alloc = class of the request, up to
  * EA_TLSF_SEARCH_DEPTH blocks of that class looked at, then a scan of the
  * class-map word of that class, else of the words above it in turn up to the
- * first that is not zero (the more empty words between, the longer); the
- * block taken out of its list (clearing its class bit when it was the only
- * one), split, and the rest filed in its list (one more store when that list
- * is not empty). An alignment above the granule cuts the block from the end of
+ * first that is not zero (the more empty words between, the longer) or, with
+ * more than 6 words, of a summary word; the block taken out of its list
+ * (clearing its class bit when it was the only one, and with a summary the
+ * word's summary bit when the word empties), split, and the rest filed in its
+ * list (one more store when that list is not empty). An alignment above the granule cuts the block from the end of
  * the one found when that one's start is off the alignment: its front is
  * filed, and so is a tail (shorter than the alignment) that can stand alone.
  * free = merge with the block after and the block before, each taken out of
@@ -191,7 +192,7 @@ static void alloc_cases(void)
     checked();
     wcet_report(BE, case_id, "alloc", n, -1,
                 "request 1 B (class 0); the only free block is %zu B, class %u of %u (first level %u of %u): "
-                "empty own class and word, every word above read up to the top one, block alone in its word, split",
+                "empty own class and word, the search up to the top word, block alone in its word, split",
                 top, class_of(top), (unsigned)TLSF_CLASSES, fl_of(top), (unsigned)EA_TLSF_FL_COUNT);
 
     /* The same on a small heap: the count does not depend on the size of the block. */
@@ -230,7 +231,7 @@ static void alloc_cases(void)
                 req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0, next_f,
                 split ? "its rest is split off and filed" : "its rest is too small to split");
 
-    /* Own-class search that fails, then the scan of every word up to the top class: the longest plain alloc. */
+    /* Own-class search that fails, then the search of the words up to the top class: the longest plain alloc. */
     fresh("alloc-own-class-search-then-top", big);
     too_small_blocks(f0, guards);
     need(blocks_in_class(f0) == EA_TLSF_SEARCH_DEPTH, "the own class does not hold DEPTH small blocks");
@@ -239,7 +240,7 @@ static void alloc_cases(void)
     checked();
     wcet_report(BE, case_id, "alloc", n, EA_TLSF_SEARCH_DEPTH,
                 "request footprint %zu B (class %u); %u free blocks of %zu B in its class, all too small; "
-                "no other block below the top class: own-class search + scan of the words up to the top + split",
+                "no other block below the top class: own-class search + search of the words up to the top + split",
                 req, class_of(req), (unsigned)(EA_TLSF_SEARCH_DEPTH), f0);
 
     /*

@@ -44,7 +44,7 @@ _Static_assert((EA_STATS) == 0 || (EA_STATS) == 1, "EA_STATS must be 0 or 1");
  * power-of-two size range in the TLSF heap: 2, 3, 4 or 5 (4, 8, 16 or 32
  * lists per range). Default 3. More lists make the rounding of a request to
  * its class finer but grow the control block and the words of class bits a
- * search may read (5 by default, up to 24 with 32 lists and 2 GiB blocks);
+ * search may read (5 by default; beyond 6 a summary word is kept over them);
  * see docs/tlsf.md for the table.
  */
 #ifndef EA_TLSF_SL_LOG2
@@ -57,9 +57,9 @@ _Static_assert((EA_TLSF_SL_LOG2) >= 2 && (EA_TLSF_SL_LOG2) <= 5, "EA_TLSF_SL_LOG
  * 2^EA_TLSF_MAX_BLOCK_LOG2 bytes: the largest single allocation. A region
  * larger than that is taken as several regions, so it bounds one allocation,
  * not the heap. It sets the number of first-level classes and so the size of
- * the control block and the longest search (docs/tlsf.md has the table). Default 24 (16 MiB) on
- * 32-bit targets, 40 on 64-bit ones. From 12 to the width of size_t in bits
- * less one.
+ * the control block and the number of words of class bits (docs/tlsf.md has
+ * the table). Default 24 (16 MiB) on 32-bit targets, 40 on 64-bit ones. From
+ * 12 to the width of size_t in bits less one.
  */
 #ifndef EA_TLSF_MAX_BLOCK_LOG2
 #if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ > 4

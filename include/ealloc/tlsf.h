@@ -5,7 +5,8 @@
  * range (first level) cut into EA_TLSF_SL_LOG2 equal steps (second level). A
  * bit per list, in a few words, says which lists hold blocks, so finding a
  * class with a block that fits is one bit scan of the first word that has a
- * bit above the request's class.
+ * bit above the request's class (found by reading the words in turn, or,
+ * when they are many, from a summary word).
  * alloc first looks at up to EA_TLSF_SEARCH_DEPTH blocks of the request's own
  * class for one that fits (so memory is used like best fit), then takes the
  * first block of the smallest non-empty class above it, and splits off the
@@ -45,19 +46,25 @@ _Static_assert(EA_TLSF_FL_COUNT >= 2, "EA_TLSF_MAX_BLOCK_LOG2 must exceed EA_TLS
  * The "list not empty" bits, one per class in flat class order, packed in
  * size_t words. A word spans several first levels, so a search above a class
  * finds the next non-empty class in the request's own word far more often
- * than in the same first level; when the word has none, the words above are
- * read in turn (at most MAP_WORDS - 1 of them: 4 in the default configuration
- * on 32-bit targets). A summary word of non-empty words would make that one
- * bit scan, but every list that empties or fills a word would pay for its
- * upkeep; measured, the scan is cheaper (docs/tlsf-speed-log.md).
+ * than in the same first level. When that word has none, a heap with few
+ * words reads the words above in turn (at most MAP_WORDS - 1 of them: 4 in
+ * the default configuration on 32-bit targets); one with many keeps a summary
+ * word after them, a bit per non-zero word, and finds the next word with one
+ * bit scan. The summary costs every list that fills or empties a little
+ * upkeep, which measured more than the reads it saves while the words are few
+ * (docs/tlsf.md, "The bound").
  */
 #define EA_TLSF_MAP_BITS (sizeof(size_t) * 8)
 #define EA_TLSF_MAP_WORDS (((size_t)(EA_TLSF_FL_COUNT) * EA_TLSF_SL_COUNT + EA_TLSF_MAP_BITS - 1) / EA_TLSF_MAP_BITS)
+#define EA_TLSF_SUMMARY ((size_t)(EA_TLSF_MAP_WORDS > 6)) /* 1: a summary word follows the words */
+_Static_assert(EA_TLSF_MAP_WORDS <= EA_TLSF_MAP_BITS, "EA_TLSF_MAX_BLOCK_LOG2: too many classes for one summary word");
 
 /* A TLSF heap. Private fields: use the calls below. */
 typedef struct ea_tlsf {
     ea_heap_common_t common;
-    size_t class_map[EA_TLSF_MAP_WORDS]; /* bit c % MAP_BITS of [c / MAP_BITS]: list c is not empty */
+    /* bit c % MAP_BITS of [c / MAP_BITS]: list c is not empty; then, with EA_TLSF_SUMMARY, the summary:
+     * bit w of [MAP_WORDS] says [w] is not zero */
+    size_t class_map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY];
     struct ea_tlsf_block *heads[EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT]; /* first free block of each class */
 } ea_tlsf_t;
 

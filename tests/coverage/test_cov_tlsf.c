@@ -31,6 +31,9 @@ static int check_with_head(unsigned cls, block_t *node)
     ea_tlsf_t saved = *tlsf();
     tlsf()->heads[cls] = node;
     tlsf()->class_map[map_word(cls)] |= map_bit(cls);
+    if (EA_TLSF_SUMMARY) {
+        *summary_of(tlsf()) |= (size_t)1 << map_word(cls);
+    }
     int rc = ea_tlsf_check(tlsf());
     *tlsf() = saved;
     return rc;
@@ -83,6 +86,15 @@ static void bitmap_bits_beyond_the_classes(void **state)
     ea_tlsf_t saved = *tlsf();
     if (TLSF_CLASSES % EA_TLSF_MAP_BITS != 0) { /* the last word has bits past the last class */
         tlsf()->class_map[EA_TLSF_MAP_WORDS - 1] |= map_bit(TLSF_CLASSES);
+        if (EA_TLSF_SUMMARY) {
+            *summary_of(tlsf()) |= (size_t)1 << (EA_TLSF_MAP_WORDS - 1);
+        }
+        int rc = ea_tlsf_check(tlsf());
+        *tlsf() = saved;
+        assert_int_equal(rc, EA_EBITMAP);
+    }
+    if (EA_TLSF_SUMMARY && EA_TLSF_MAP_WORDS < EA_TLSF_MAP_BITS) { /* the summary has bits past the last word */
+        *summary_of(tlsf()) |= (size_t)1 << (EA_TLSF_MAP_WORDS % EA_TLSF_MAP_BITS);
         int rc = ea_tlsf_check(tlsf());
         *tlsf() = saved;
         assert_int_equal(rc, EA_EBITMAP);

@@ -77,10 +77,10 @@ static void control_block_is_bitmaps_and_heads(void **state)
 {
     (void)state;
     size_t control = sizeof(ea_tlsf_t) - sizeof(ea_heap_common_t);
-    size_t parts = EA_TLSF_MAP_WORDS * sizeof(size_t) + TLSF_CLASSES * sizeof(void *);
+    size_t parts = (EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY) * sizeof(size_t) + TLSF_CLASSES * sizeof(void *);
     print_message("tlsf control block: %zu bytes (%u first-level x %u second-level classes, %zu-byte pointers)\n",
                   control, (unsigned)EA_TLSF_FL_COUNT, (unsigned)EA_TLSF_SL_COUNT, sizeof(void *));
-    /* Nothing but the class map and the list heads, and alignment padding. */
+    /* Nothing but the class map (and its summary word), the list heads, and alignment padding. */
     assert_true(control >= parts);
     assert_true(control < parts + sizeof(void *));
 }
@@ -158,8 +158,10 @@ static void own_class_is_searched_before_rounding_up(void **state)
     /* Two free blocks of one class, the smaller at the list's head: a request
      * larger than the head but within the class is served from the class, not
      * from the big block above. */
-    size_t big = class_min_size(class_of(2048)) + 4 * EA_GRANULE;
-    size_t small = class_min_size(class_of(2048)) + EA_GRANULE;
+    size_t wide = 8 * EA_GRANULE * EA_TLSF_SL_COUNT; /* classes from here on are 8 granules wide or more */
+    size_t at = wide > 2048 ? wide : 2048;
+    size_t big = class_min_size(class_of(at)) + 4 * EA_GRANULE;
+    size_t small = class_min_size(class_of(at)) + EA_GRANULE;
     assert_int_equal(class_of(big), class_of(small));
     void *x = ea_tlsf_alloc(tlsf(), big - EA_HEADER);
     void *w1 = ea_tlsf_alloc(tlsf(), 8);
@@ -211,11 +213,17 @@ static void realloc_grows_into_the_free_block_before(void **state)
 static void set_class_bit(unsigned cls)
 {
     tlsf()->class_map[map_word(cls)] |= map_bit(cls);
+    if (EA_TLSF_SUMMARY) {
+        *summary_of(tlsf()) |= (size_t)1 << map_word(cls);
+    }
 }
 
 static void clear_class_bit(unsigned cls)
 {
     tlsf()->class_map[map_word(cls)] &= ~map_bit(cls);
+    if (EA_TLSF_SUMMARY && tlsf()->class_map[map_word(cls)] == 0) {
+        *summary_of(tlsf()) &= ~((size_t)1 << map_word(cls));
+    }
 }
 
 static void make_abc(block_t **a, block_t **b, block_t **c)
@@ -244,12 +252,27 @@ static void check_finds_bitmap_disagreements(void **state)
     for (unsigned e = 0; e < EA_TLSF_MAP_WORDS; e++) {
         if (tlsf()->class_map[e] == 0) {
             tlsf()->class_map[e] |= 1;
+            if (EA_TLSF_SUMMARY) {
+                *summary_of(tlsf()) |= (size_t)1 << e; /* and its summary bit, as the allocator would set it */
+            }
             assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
             *tlsf() = saved;
             empty_words++;
         }
     }
     assert_true(empty_words > 0);
+    if (EA_TLSF_SUMMARY) {
+        *summary_of(tlsf()) &= ~((size_t)1 << w); /* a word with bits, its summary bit clear */
+        assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
+        *tlsf() = saved;
+        for (unsigned e = 0; e < EA_TLSF_MAP_WORDS; e++) {
+            if (tlsf()->class_map[e] == 0) { /* an empty word, its summary bit set */
+                *summary_of(tlsf()) |= (size_t)1 << e;
+                assert_int_equal(ea_tlsf_check(tlsf()), EA_EBITMAP);
+                *tlsf() = saved;
+            }
+        }
+    }
     assert_int_equal(ea_tlsf_check(tlsf()), EA_OK);
 }
 
