@@ -13,9 +13,10 @@
  * more than 6 words, of a summary word; the block taken out of its list
  * (clearing its class bit when it was the only one, and with a summary the
  * word's summary bit when the word empties), split, and the rest filed in its
- * list (one more store when that list is not empty). An alignment above the granule cuts the block from the end of
- * the one found when that one's start is off the alignment: its front is
- * filed, and so is a tail (shorter than the alignment) that can stand alone.
+ * list (one more store when that list is not empty). An alignment above the
+ * granule cuts the block from the end of the one found when that one's start
+ * is off the alignment: its front is filed, and so is a tail (shorter than
+ * the alignment) that can stand alone.
  * free = merge with the block after and the block before, each taken out of
  * its list, then file the result. realloc = in place (grow into the next
  * block, or shrink), or claim the previous block and move the data down, or
