@@ -323,7 +323,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
         map = h->class_map[w];
     } else {
         while (map == 0) {
-            if (++w == EA_TLSF_MAP_WORDS) {
+            if (++w >= EA_TLSF_MAP_WORDS) {
                 return NULL;
             }
             map = h->class_map[w];
