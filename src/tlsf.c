@@ -56,10 +56,7 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t
         head->prev_link = &b->next_free;
         return; /* the list was not empty: its bits are set already */
     }
-    h->class_map[map_word(cls)] |= map_bit(cls);
-    if (EA_TLSF_SUMMARY) {
-        *summary_of(h) |= (size_t)1 << map_word(cls);
-    }
+    set_class_bit(h, cls);
 }
 
 /*
@@ -70,16 +67,6 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t
 EA_ALWAYS_INLINE static inline size_t offset_in_heads(const ea_tlsf_t *h, block_t *const *link)
 {
     return (size_t)((uintptr_t)link - (uintptr_t)h->heads);
-}
-
-/* List cls has just emptied: clear its bit, and with a summary its word's bit when the word empties too. */
-EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
-{
-    unsigned w = map_word(cls);
-    h->class_map[w] &= ~map_bit(cls);
-    if (EA_TLSF_SUMMARY && h->class_map[w] == 0) {
-        *summary_of(h) &= ~((size_t)1 << w);
-    }
 }
 
 /*

@@ -138,15 +138,10 @@ void ea_tlsf_walk(ea_tlsf_t *h, ea_walk_fn fn, void *ctx)
  */
 static size_t largest_request(const ea_tlsf_t *h)
 {
-    unsigned words = EA_TLSF_MAP_WORDS; /* the highest non-empty class is in the last non-zero word */
-    while (words > 0 && h->class_map[words - 1] == 0) {
-        words--;
-    }
-    if (words == 0) {
+    unsigned cls = highest_class(h);
+    if (cls == TLSF_CLASSES) {
         return 0;
     }
-    unsigned w = words - 1;
-    unsigned cls = (unsigned)(w * EA_TLSF_MAP_BITS) + fls_size(h->class_map[w]);
     size_t best = 0;
     const block_t *b = h->heads[cls];
     for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH) && b != NULL; i++, b = b->next_free) {

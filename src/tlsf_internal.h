@@ -136,6 +136,36 @@ static inline size_t map_bit(unsigned cls)
     return (size_t)1 << (cls % EA_TLSF_MAP_BITS);
 }
 
+/* List cls has just filled: set its bit, and with a summary its word's bit. */
+EA_ALWAYS_INLINE static inline void set_class_bit(ea_tlsf_t *h, unsigned cls)
+{
+    h->class_map[map_word(cls)] |= map_bit(cls);
+    if (EA_TLSF_SUMMARY) {
+        *summary_of(h) |= (size_t)1 << map_word(cls);
+    }
+}
+
+/* List cls has just emptied: clear its bit, and with a summary its word's bit when the word empties too. */
+EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
+{
+    unsigned w = map_word(cls);
+    h->class_map[w] &= ~map_bit(cls);
+    if (EA_TLSF_SUMMARY && h->class_map[w] == 0) {
+        *summary_of(h) &= ~((size_t)1 << w);
+    }
+}
+
+/* The highest class whose list holds blocks: the last bit of the last non-zero word; TLSF_CLASSES when none. */
+static inline unsigned highest_class(const ea_tlsf_t *h)
+{
+    for (unsigned w = EA_TLSF_MAP_WORDS; w-- > 0;) {
+        if (h->class_map[w] != 0) {
+            return (unsigned)(w * EA_TLSF_MAP_BITS) + fls_size(h->class_map[w]);
+        }
+    }
+    return TLSF_CLASSES;
+}
+
 /* The smallest block size of a class (the inverse of class_of at class starts). */
 static inline size_t class_min_size(unsigned cls)
 {

@@ -30,10 +30,7 @@ static int check_with_head(unsigned cls, block_t *node)
 {
     ea_tlsf_t saved = *tlsf();
     tlsf()->heads[cls] = node;
-    tlsf()->class_map[map_word(cls)] |= map_bit(cls);
-    if (EA_TLSF_SUMMARY) {
-        *summary_of(tlsf()) |= (size_t)1 << map_word(cls);
-    }
+    set_class_bit(tlsf(), cls);
     int rc = ea_tlsf_check(tlsf());
     *tlsf() = saved;
     return rc;
@@ -85,10 +82,7 @@ static void bitmap_bits_beyond_the_classes(void **state)
     (void)state;
     ea_tlsf_t saved = *tlsf();
     if (TLSF_CLASSES % EA_TLSF_MAP_BITS != 0) { /* the last word has bits past the last class */
-        tlsf()->class_map[EA_TLSF_MAP_WORDS - 1] |= map_bit(TLSF_CLASSES);
-        if (EA_TLSF_SUMMARY) {
-            *summary_of(tlsf()) |= (size_t)1 << (EA_TLSF_MAP_WORDS - 1);
-        }
+        set_class_bit(tlsf(), TLSF_CLASSES); /* a bit past the last class (and with a summary, its word's bit) */
         int rc = ea_tlsf_check(tlsf());
         *tlsf() = saved;
         assert_int_equal(rc, EA_EBITMAP);

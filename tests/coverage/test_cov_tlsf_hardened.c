@@ -29,11 +29,7 @@ static block_t *the_free_block(void)
     ea_stats_t st;
     ea_tlsf_stats(tlsf(), &st);
     assert_int_equal(st.free_blocks, 1);
-    unsigned w = EA_TLSF_MAP_WORDS - 1;
-    while (tlsf()->class_map[w] == 0) {
-        w--;
-    }
-    block_t *b = tlsf()->heads[(unsigned)(w * EA_TLSF_MAP_BITS) + fls_size(tlsf()->class_map[w])];
+    block_t *b = tlsf()->heads[highest_class(tlsf())];
     assert_non_null(b);
     return b;
 }

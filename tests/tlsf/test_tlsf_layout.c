@@ -209,23 +209,6 @@ static void realloc_grows_into_the_free_block_before(void **state)
 
 /* ---- check() against damage ---------------------------------------------------------- */
 
-/* Mark list cls non-empty or empty in the bitmaps, as the allocator would. */
-static void set_class_bit(unsigned cls)
-{
-    tlsf()->class_map[map_word(cls)] |= map_bit(cls);
-    if (EA_TLSF_SUMMARY) {
-        *summary_of(tlsf()) |= (size_t)1 << map_word(cls);
-    }
-}
-
-static void clear_class_bit(unsigned cls)
-{
-    tlsf()->class_map[map_word(cls)] &= ~map_bit(cls);
-    if (EA_TLSF_SUMMARY && tlsf()->class_map[map_word(cls)] == 0) {
-        *summary_of(tlsf()) &= ~((size_t)1 << map_word(cls));
-    }
-}
-
 static void make_abc(block_t **a, block_t **b, block_t **c)
 {
     *a = block_of(ea_tlsf_alloc(tlsf(), 100));
@@ -288,8 +271,8 @@ static void check_finds_a_block_in_the_wrong_class(void **state)
     tlsf()->heads[cls] = NULL;
     tlsf()->heads[other] = b;
     b->prev_link = &tlsf()->heads[other];
-    clear_class_bit(cls);
-    set_class_bit(other);
+    clear_class_bit(tlsf(), cls); /* the bitmaps kept as the allocator keeps them (tlsf_internal.h) */
+    set_class_bit(tlsf(), other);
     assert_int_equal(ea_tlsf_check(tlsf()), EA_ECLASS);
 }
 
@@ -360,7 +343,7 @@ static void check_finds_a_free_block_missing_from_the_lists(void **state)
     if (b->next_free != NULL) {
         b->next_free->prev_link = &tlsf()->heads[cls];
     } else {
-        clear_class_bit(cls);
+        clear_class_bit(tlsf(), cls);
     }
     assert_int_equal(ea_tlsf_check(tlsf()), EA_EFREELIST);
 }
