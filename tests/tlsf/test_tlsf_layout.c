@@ -180,6 +180,50 @@ static void own_class_is_searched_before_rounding_up(void **state)
     ea_tlsf_free(tlsf(), w2);
 }
 
+static void own_class_look_stops_after_depth_blocks(void **state)
+{
+    (void)state;
+    /* DEPTH small blocks of one class in front of a large one of the same class (each list takes
+     * its newest block first): a request only the large one fits is rounded up to the class above,
+     * since the look ends before it. One small block fewer in front and the look reaches it. (The
+     * default build unrolls this look up to a depth of 8; deeper looks and small-code builds loop.) */
+    enum { BLOCKS = EA_TLSF_SEARCH_DEPTH + 1 };
+    size_t wide = 8 * EA_GRANULE * EA_TLSF_SL_COUNT;
+    size_t at = wide > 2048 ? wide : 2048;
+    size_t big = class_min_size(class_of(at)) + 4 * EA_GRANULE;
+    size_t small = class_min_size(class_of(at)) + EA_GRANULE;
+    assert_int_equal(class_of(big), class_of(small));
+    if (BLOCKS * (big + 2 * TLSF_MIN_BLOCK) > arena_size / 2) {
+        skip(); /* a depth this heap cannot line up */
+    }
+    void *blocks[BLOCKS];
+    void *walls[BLOCKS];
+    for (unsigned i = 0; i < BLOCKS; i++) {
+        blocks[i] = ea_tlsf_alloc(tlsf(), (i == 0 ? big : small) - EA_HEADER);
+        walls[i] = ea_tlsf_alloc(tlsf(), 8);
+        assert_non_null(blocks[i]);
+        assert_non_null(walls[i]);
+    }
+    for (unsigned i = 0; i < BLOCKS; i++) {
+        ea_tlsf_free(tlsf(), blocks[i]); /* the large one first: it ends last in the list */
+    }
+    void *beyond = ea_tlsf_alloc(tlsf(), big - EA_HEADER);
+    assert_non_null(beyond);
+    assert_ptr_not_equal(beyond, blocks[0]);
+    assert_true(class_of(block_bytes(block_of(blocks[0]))) == class_of(big));
+    ea_tlsf_free(tlsf(), beyond);
+    void *first_small = ea_tlsf_alloc(tlsf(), small - EA_HEADER);
+    assert_ptr_equal(first_small, blocks[BLOCKS - 1]); /* the list's head fits and is taken */
+    void *reached = ea_tlsf_alloc(tlsf(), big - EA_HEADER);
+    assert_ptr_equal(reached, blocks[0]); /* now the DEPTH-th block of the class */
+    assert_int_equal(backend.check(heap), EA_OK);
+    ea_tlsf_free(tlsf(), reached);
+    ea_tlsf_free(tlsf(), first_small);
+    for (unsigned i = 0; i < BLOCKS; i++) {
+        ea_tlsf_free(tlsf(), walls[i]);
+    }
+}
+
 static void realloc_grows_into_the_free_block_before(void **state)
 {
     (void)state;
@@ -387,6 +431,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tiny_request_against_one_huge_block, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(free_with_both_neighbours_free, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(own_class_is_searched_before_rounding_up, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(own_class_look_stops_after_depth_blocks, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(realloc_grows_into_the_free_block_before, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(check_finds_bitmap_disagreements, setup_heap, teardown_heap),
         cmocka_unit_test_setup(check_finds_a_block_in_the_wrong_class, setup_heap),
