@@ -685,6 +685,10 @@ def generate(results, out, size_md, root=ROOT, revision=None):
         # the summary links the maps by file name: they must sit beside it
         maps = [m for m in maps if os.path.exists(os.path.join(out, m))]
     dates = {k: file_date(p) for k, p in (("firmware", fw_path), ("wcet", wcet_path), ("host", host_path))}
+    if host and host_env.get("date"):
+        # The host run records its date: a file's time is only when it was last written or checked out
+        # (a report made with --skip-host would otherwise date old host figures to the checkout).
+        dates["host"] = host_env["date"]
     data = Data(firmware, wcet, host, host_env, load_sizes(size_md) if size_md else {}, maps, dates,
                 revision if revision is not None else git_revision(root))
     os.makedirs(out, exist_ok=True)
@@ -806,7 +810,7 @@ def synthetic_results(d):
                                                    "realloc": {"calls": 0, "min": 0, "median": 0, "p99": 0,
                                                                "max": 0}}}) + "\n")
     with open(os.path.join(d, "host-env.json"), "w") as f:
-        json.dump({"cpu": "synthetic CPU", "libc": "glibc 0.0", "compiler": "cc 0"}, f)
+        json.dump({"date": "2001-02-03 04:05 UTC", "cpu": "synthetic CPU", "libc": "glibc 0.0", "compiler": "cc 0"}, f)
     with open(os.path.join(d, "map-fragment-churn-llff.svg"), "w") as f:
         f.write('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n')
     size_md = os.path.join(d, "size.md")
@@ -899,7 +903,8 @@ def self_check():
                  "per-trace row with a missing back-end"),
                 ("[![map-fragment-churn-llff.svg](map-fragment-churn-llff.svg)]", "map link"),
                 ("not measured here", "reference label"),
-                ("| Conte's TLSF | 130–248 | 391 |", "reference row")):
+                ("| Conte's TLSF | 130–248 | 391 |", "reference row"),
+                ("host replay 2001-02-03 04:05 UTC (`host.jsonl`)", "host run's own date, not the file's")):
             expect(needle in md, "README.md lacks the %s: %r" % (what, needle))
         expect("9999" not in md, "a size from another target leaked into the table")
 
