@@ -326,13 +326,13 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
         }
         w = ffs_size(words);
         map = h->class_map[w];
-    } else {
-        while (map == 0) {
+    } else if (map == 0) {
+        do { /* a do loop: its setup stays off the path that finds a class in the request's own word */
             if (++w >= EA_TLSF_MAP_WORDS) {
                 return NULL;
             }
             map = h->class_map[w];
-        }
+        } while (map == 0);
     }
     cls = (unsigned)(w * EA_TLSF_MAP_BITS) + ffs_size(map);
     b = h->heads[cls];
