@@ -91,8 +91,8 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b)
     }
 }
 
-/* Take the head b of list cls out of it: the bit search knows both. */
-EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t *b, unsigned cls)
+/* Take the head b of list cls out of it: the bit search knows both, and the word and bit of cls. */
+EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t *b, unsigned cls, unsigned w, unsigned bit)
 {
     block_t *next = b->next_free;
     h->heads[cls] = next;
@@ -100,7 +100,7 @@ EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t *b, u
         next->prev_link = &h->heads[cls];
         return;
     }
-    clear_class_bit(h, cls);
+    clear_map_bit(h, w, bit);
 }
 
 /*
@@ -334,13 +334,14 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
             map = h->class_map[w];
         } while (map == 0);
     }
-    cls = (unsigned)(w * EA_TLSF_MAP_BITS) + ffs_size(map);
+    unsigned bit = ffs_size(map);
+    cls = (unsigned)(w * EA_TLSF_MAP_BITS) + bit;
     b = h->heads[cls];
     if (!block_sound(h, b)) {
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    list_remove_head(h, b, cls);
+    list_remove_head(h, b, cls, w, bit);
     return b;
 }
 

@@ -145,14 +145,23 @@ EA_ALWAYS_INLINE static inline void set_class_bit(ea_tlsf_t *h, unsigned cls)
     }
 }
 
-/* List cls has just emptied: clear its bit, and with a summary its word's bit when the word empties too. */
-EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
+/*
+ * Bit `bit` of word w stands for a list that has just emptied: clear it,
+ * and with a summary the word's bit when the word empties too. (The bit
+ * search has w and bit at hand; other callers go through clear_class_bit.)
+ */
+EA_ALWAYS_INLINE static inline void clear_map_bit(ea_tlsf_t *h, unsigned w, unsigned bit)
 {
-    unsigned w = map_word(cls);
-    h->class_map[w] &= ~map_bit(cls);
+    h->class_map[w] &= ~((size_t)1 << bit);
     if (EA_TLSF_SUMMARY && h->class_map[w] == 0) {
         *summary_of(h) &= ~((size_t)1 << w);
     }
+}
+
+/* List cls has just emptied: clear its bit (clear_map_bit). */
+EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
+{
+    clear_map_bit(h, map_word(cls), cls % EA_TLSF_MAP_BITS);
 }
 
 /* The highest class whose list holds blocks: the last bit of the last non-zero word; TLSF_CLASSES when none. */
