@@ -287,10 +287,12 @@ __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, si
 /*
  * Find a free block of at least need bytes and take it out of its list: up
  * to EA_TLSF_SEARCH_DEPTH blocks of need's own class, then the head of the
- * smallest non-empty class above it. NULL when there is none; in hardened
+ * smallest non-empty class above it; its size goes to *got (read where the
+ * search reads the block anyway). NULL when there is none; in hardened
  * builds also when a block met is damaged (*fault: corrupt).
  */
-EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea_fault_t *fault, bool hot)
+EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, size_t *got, ea_fault_t *fault,
+                                                  bool hot)
 {
     unsigned cls = class_of(need);
     block_t *b = h->heads[cls];
@@ -306,12 +308,14 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
             *fault = EA_FAULT_CORRUPT;
             return NULL;
         }
-        if (free_block_bytes(b) >= need) {
+        size_t size = free_block_bytes(b);
+        if (size >= need) {
             if (!links_sound(h, b)) {
                 *fault = EA_FAULT_CORRUPT;
                 return NULL;
             }
             unlink_block(h, hot, b);
+            *got = size;
             return b;
         }
         b = b->next_free;
@@ -341,13 +345,16 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, ea
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
+    *got = free_block_bytes(b); /* read with the next link, before the list changes */
     list_remove_head(h, b, cls, w, bit);
     return b;
 }
 
+/* The callers of this copy read the block's size themselves: through a pointer it costs more than it saves. */
 __attribute__((noinline)) static block_t *find_block_call(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
 {
-    return find_block(h, need, fault, false);
+    size_t got;
+    return find_block(h, need, &got, fault, false);
 }
 
 /*
@@ -429,18 +436,21 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
      * nor passes the largest block (a multiple of the granule). */
     size_t need = size <= TLSF_MAX_BLOCK - EA_HEADER ? block_size_for(size, TLSF_MIN_BLOCK) : 0;
     block_t *b = NULL;
+    size_t got = 0;
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
     }
     if (need != 0) {
-        b = INLINE_HOT_PATHS ? find_block(h, need, fault, true) : find_block_call(h, need, fault);
+        b = INLINE_HOT_PATHS ? find_block(h, need, &got, fault, true) : find_block_call(h, need, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
         return NULL;
     }
-    size_t got = free_block_bytes(b);
+    if (!INLINE_HOT_PATHS) {
+        got = free_block_bytes(b); /* the out-of-line search does not hand the size back */
+    }
     if (!poison_untouched(b, got, 0, need)) {
         list_insert_call(h, b, got); /* back where it was: reported, not handed out */
         *fault = EA_FAULT_CORRUPT;
