@@ -43,10 +43,10 @@
 #define HOLD_IN_REGISTER(x) ((void)0)
 #endif
 
-EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t **heads, block_t *b, size_t size)
 {
     unsigned cls = class_of(size);
-    block_t **slot = &h->heads[cls];
+    block_t **slot = &heads[cls];
     HOLD_IN_REGISTER(slot);
     block_t *head = *slot;
     b->next_free = head;
@@ -64,9 +64,9 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t *b, size_t
  * sizeof h->heads exactly when link is one of the heads or between two (a
  * link below them wraps to a large offset).
  */
-EA_ALWAYS_INLINE static inline size_t offset_in_heads(const ea_tlsf_t *h, block_t *const *link)
+EA_ALWAYS_INLINE static inline size_t offset_in_heads(block_t *const *heads, block_t *const *link)
 {
-    return (size_t)((uintptr_t)link - (uintptr_t)h->heads);
+    return (size_t)((uintptr_t)link - (uintptr_t)heads);
 }
 
 /*
@@ -76,7 +76,7 @@ EA_ALWAYS_INLINE static inline size_t offset_in_heads(const ea_tlsf_t *h, block_
  * its last block, and that word a list head) costs the class, found from the
  * head's index.
  */
-EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b)
+EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t **heads, block_t *b)
 {
     block_t *next = b->next_free;
     block_t **link = b->prev_link;
@@ -85,19 +85,20 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t *b)
         next->prev_link = link;
         return;
     }
-    size_t at = offset_in_heads(h, link);
+    size_t at = offset_in_heads(heads, link);
     if (at < sizeof h->heads) {
         clear_class_bit(h, (unsigned)(at / TLSF_HEAD_BYTES));
     }
 }
 
 /* Take the head b of list cls out of it: the bit search knows both, and the word and bit of cls. */
-EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t *b, unsigned cls, unsigned w, unsigned bit)
+EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t **heads, block_t *b, unsigned cls,
+                                                      unsigned w, unsigned bit)
 {
     block_t *next = b->next_free;
-    h->heads[cls] = next;
+    heads[cls] = next;
     if (next != NULL) {
-        next->prev_link = &h->heads[cls];
+        next->prev_link = &heads[cls];
         return;
     }
     clear_map_bit(h, w, bit);
@@ -126,39 +127,39 @@ EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t *b, u
 
 __attribute__((noinline)) static void list_insert_call(ea_tlsf_t *h, block_t *b, size_t size)
 {
-    list_insert(h, b, size);
+    list_insert(h, h->heads, b, size);
 }
 
 __attribute__((noinline)) static void list_remove_call(ea_tlsf_t *h, block_t *b)
 {
-    list_remove(h, b);
+    list_remove(h, h->heads, b);
 }
 
 /* list_remove or list_insert inlined (hot is a constant true on the hot paths) or called. */
-EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, bool hot, block_t *b)
+EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b)
 {
     if (hot) {
-        list_remove(h, b);
+        list_remove(h, heads, b);
     } else {
         list_remove_call(h, b);
     }
 }
 
-EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, bool hot, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b, size_t size)
 {
     if (hot) {
-        list_insert(h, b, size);
+        list_insert(h, heads, b, size);
     } else {
         list_insert_call(h, b, size);
     }
 }
 
 /* [b, b + size) becomes a free block: header, footer, list. The block after it must say PREV_FREE already. */
-EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, bool hot, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b, size_t size)
 {
     write_header(&h->common, b, size);
     *footer_before(block_after(b, size)) = b;
-    file_block(h, hot, b, size);
+    file_block(h, heads, hot, b, size);
 }
 
 /* [b, b + size) becomes a free block; the block before it is in use, the one after it too. */
@@ -166,7 +167,7 @@ EA_ALWAYS_INLINE static inline void make_free(ea_tlsf_t *h, block_t *b, size_t s
 {
     block_t *after = block_after(b, size);
     write_header(&h->common, after, after->header | TLSF_PREV_FREE);
-    file_free(h, INLINE_HOT_PATHS, b, size);
+    file_free(h, h->heads, INLINE_HOT_PATHS, b, size);
 }
 
 __attribute__((noinline)) static void make_free_call(ea_tlsf_t *h, block_t *b, size_t size)
@@ -203,7 +204,7 @@ EA_ALWAYS_INLINE static inline bool block_readable(const ea_tlsf_t *h, const blo
 EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const block_t *b)
 {
     block_t *const *link = b->prev_link;
-    size_t at = offset_in_heads(h, link);
+    size_t at = offset_in_heads(h->heads, link);
     if (at < sizeof h->heads ? at % TLSF_HEAD_BYTES != 0
                              : !in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)))) {
         return false;
@@ -256,13 +257,14 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
  * use is marked PREV_FREE here, where its header is at hand (free; realloc
  * carves the run again and marks it then). Returns the size of the whole run.
  */
-EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t size, bool hot, bool mark_next)
+EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, block_t **b, size_t size, bool hot,
+                                           bool mark_next)
 {
     size_t own_header = (*b)->header; /* read first: to the compiler, the write to next's header may be to b's */
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
         size_t n = free_block_bytes(next);
-        unlink_block(h, hot, next);
+        unlink_block(h, heads, hot, next);
         size += n;
     } else if (mark_next) {
         write_header(&h->common, next, next->header | TLSF_PREV_FREE);
@@ -270,7 +272,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
     if ((own_header & TLSF_PREV_FREE) != 0) {
         block_t *prev = *footer_before(*b);
         size_t n = free_block_bytes(prev);
-        unlink_block(h, hot, prev);
+        unlink_block(h, heads, hot, prev);
         size += n;
         /* b's header is left inside the merged block: a second free of b must not find USED there. */
         write_header(&h->common, *b, own_header & ~TLSF_USED);
@@ -281,7 +283,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **b, size_t si
 
 __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, size_t size)
 {
-    return merge(h, b, size, false, false);
+    return merge(h, h->heads, b, size, false, false);
 }
 
 /*
@@ -291,11 +293,11 @@ __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, si
  * search reads the block anyway). NULL when there is none; in hardened
  * builds also when a block met is damaged (*fault: corrupt).
  */
-EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, size_t *got, ea_fault_t *fault,
-                                                  bool hot)
+EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads, size_t need, size_t *got,
+                                                  ea_fault_t *fault, bool hot)
 {
     unsigned cls = class_of(need);
-    block_t *b = h->heads[cls];
+    block_t *b = heads[cls];
     /* Each block looked at is checked before it is read; only the one taken has its links
      * checked too (unlinking writes through them; the next link is followed, and checked, by
      * the next step). */
@@ -314,7 +316,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, si
                 *fault = EA_FAULT_CORRUPT;
                 return NULL;
             }
-            unlink_block(h, hot, b);
+            unlink_block(h, heads, hot, b);
             *got = size;
             return b;
         }
@@ -340,13 +342,13 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, si
     }
     unsigned bit = ffs_size(map);
     cls = (unsigned)(w * EA_TLSF_MAP_BITS) + bit;
-    b = h->heads[cls];
+    b = heads[cls];
     if (!block_sound(h, b)) {
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
     *got = free_block_bytes(b); /* read with the next link, before the list changes */
-    list_remove_head(h, b, cls, w, bit);
+    list_remove_head(h, heads, b, cls, w, bit);
     return b;
 }
 
@@ -354,7 +356,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, size_t need, si
 __attribute__((noinline)) static block_t *find_block_call(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
 {
     size_t got;
-    return find_block(h, need, &got, fault, false);
+    return find_block(h, h->heads, need, &got, fault, false);
 }
 
 /*
@@ -412,11 +414,12 @@ EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t si
  * only its header, footer and list), a smaller one stays with the block.
  * Returns the block's footprint.
  */
-EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, bool hot, block_t *b, size_t got, size_t need,
+EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b, size_t got,
+                                                 size_t need,
                                                  size_t flags)
 {
     if (got - need >= TLSF_MIN_BLOCK) {
-        file_free(h, hot, block_after(b, need), got - need);
+        file_free(h, heads, hot, block_after(b, need), got - need);
         got = need;
     } else {
         block_t *after = block_after(b, got);
@@ -437,12 +440,16 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
     size_t need = size <= TLSF_MAX_BLOCK - EA_HEADER ? block_size_for(size, TLSF_MIN_BLOCK) : 0;
     block_t *b = NULL;
     size_t got = 0;
+    /* The list heads' address in one register, held there: the compiler would otherwise add their
+     * offset to the heap's address again at each list operation of the call. */
+    block_t **heads = h->heads;
+    HOLD_IN_REGISTER(heads);
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
     }
     if (need != 0) {
-        b = INLINE_HOT_PATHS ? find_block(h, need, &got, fault, true) : find_block_call(h, need, fault);
+        b = INLINE_HOT_PATHS ? find_block(h, heads, need, &got, fault, true) : find_block_call(h, need, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
@@ -456,7 +463,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    got = take_front(h, INLINE_HOT_PATHS, b, got, need, TLSF_USED);
+    got = take_front(h, heads, INLINE_HOT_PATHS, b, got, need, TLSF_USED);
     note_alloc(&h->common, got);
     return payload_of(b);
 }
@@ -525,7 +532,7 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         make_free_call(h, b, gap);
         flags |= TLSF_PREV_FREE;
     }
-    note_alloc(&h->common, take_front(h, true, a, got - gap, need, flags));
+    note_alloc(&h->common, take_front(h, h->heads, true, a, got - gap, need, flags));
     return payload_of(a);
 }
 
@@ -595,7 +602,9 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         /* The hot path's merge marks the block after the run PREV_FREE when it is not absorbed (it
          * holds that block's header already); when it is, the block after says so already. The
          * small-code path leaves the mark to make_free. */
-        size = INLINE_HOT_PATHS ? merge(h, &b, size, true, true) : merge_call(h, &b, size);
+        block_t **heads = h->heads;
+        HOLD_IN_REGISTER(heads); /* one register for every list head of the call (alloc_plain says why) */
+        size = INLINE_HOT_PATHS ? merge(h, heads, &b, size, true, true) : merge_call(h, &b, size);
 #if EA_POISON
         /* Everything that is not the merged block's own header, links and footer becomes poison:
          * the freed block, the footer of a free block before it, the header and links of one after. */
@@ -606,7 +615,7 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         }
 #endif
         if (INLINE_HOT_PATHS) {
-            file_free(h, true, b, size);
+            file_free(h, heads, true, b, size);
         } else {
             make_free_call(h, b, size);
         }
