@@ -43,7 +43,7 @@
 #define HOLD_IN_REGISTER(x) ((void)0)
 #endif
 
-EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t **heads, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void list_insert(block_t **heads, size_t *map, block_t *b, size_t size)
 {
     unsigned cls = class_of(size);
     block_t **slot = &heads[cls];
@@ -56,12 +56,12 @@ EA_ALWAYS_INLINE static inline void list_insert(ea_tlsf_t *h, block_t **heads, b
         head->prev_link = &b->next_free;
         return; /* the list was not empty: its bits are set already */
     }
-    set_class_bit(h, cls);
+    set_map_class_bit(map, cls);
 }
 
 /*
  * How far the word at link lies from the first list head, in bytes: under
- * sizeof h->heads exactly when link is one of the heads or between two (a
+ * the heads' size exactly when link is one of the heads or between two (a
  * link below them wraps to a large offset).
  */
 EA_ALWAYS_INLINE static inline size_t offset_in_heads(block_t *const *heads, block_t *const *link)
@@ -76,7 +76,7 @@ EA_ALWAYS_INLINE static inline size_t offset_in_heads(block_t *const *heads, blo
  * its last block, and that word a list head) costs the class, found from the
  * head's index.
  */
-EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t **heads, block_t *b)
+EA_ALWAYS_INLINE static inline void list_remove(block_t **heads, size_t *map, block_t *b)
 {
     block_t *next = b->next_free;
     block_t **link = b->prev_link;
@@ -86,13 +86,14 @@ EA_ALWAYS_INLINE static inline void list_remove(ea_tlsf_t *h, block_t **heads, b
         return;
     }
     size_t at = offset_in_heads(heads, link);
-    if (at < sizeof h->heads) {
-        clear_class_bit(h, (unsigned)(at / TLSF_HEAD_BYTES));
+    if (at < TLSF_CLASSES * TLSF_HEAD_BYTES) {
+        unsigned cls = (unsigned)(at / TLSF_HEAD_BYTES);
+        clear_map_bit(map, map_word(cls), cls % EA_TLSF_MAP_BITS);
     }
 }
 
 /* Take the head b of list cls out of it: the bit search knows both, and the word and bit of cls. */
-EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t **heads, block_t *b, unsigned cls,
+EA_ALWAYS_INLINE static inline void list_remove_head(block_t **heads, size_t *map, block_t *b, unsigned cls,
                                                       unsigned w, unsigned bit)
 {
     block_t *next = b->next_free;
@@ -101,7 +102,7 @@ EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t **hea
         next->prev_link = &heads[cls];
         return;
     }
-    clear_map_bit(h, w, bit);
+    clear_map_bit(map, w, bit);
 }
 
 /*
@@ -127,39 +128,39 @@ EA_ALWAYS_INLINE static inline void list_remove_head(ea_tlsf_t *h, block_t **hea
 
 __attribute__((noinline)) static void list_insert_call(ea_tlsf_t *h, block_t *b, size_t size)
 {
-    list_insert(h, h->heads, b, size);
+    list_insert(h->heads, h->class_map, b, size);
 }
 
 __attribute__((noinline)) static void list_remove_call(ea_tlsf_t *h, block_t *b)
 {
-    list_remove(h, h->heads, b);
+    list_remove(h->heads, h->class_map, b);
 }
 
 /* list_remove or list_insert inlined (hot is a constant true on the hot paths) or called. */
-EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b)
+EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b)
 {
     if (hot) {
-        list_remove(h, heads, b);
+        list_remove(heads, map, b);
     } else {
         list_remove_call(h, b);
     }
 }
 
-EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b, size_t size)
 {
     if (hot) {
-        list_insert(h, heads, b, size);
+        list_insert(heads, map, b, size);
     } else {
         list_insert_call(h, b, size);
     }
 }
 
 /* [b, b + size) becomes a free block: header, footer, list. The block after it must say PREV_FREE already. */
-EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b, size_t size)
 {
     write_header(&h->common, b, size);
     *footer_before(block_after(b, size)) = b;
-    file_block(h, heads, hot, b, size);
+    file_block(h, heads, map, hot, b, size);
 }
 
 /* [b, b + size) becomes a free block; the block before it is in use, the one after it too. */
@@ -167,7 +168,7 @@ EA_ALWAYS_INLINE static inline void make_free(ea_tlsf_t *h, block_t *b, size_t s
 {
     block_t *after = block_after(b, size);
     write_header(&h->common, after, after->header | TLSF_PREV_FREE);
-    file_free(h, h->heads, INLINE_HOT_PATHS, b, size);
+    file_free(h, h->heads, h->class_map, INLINE_HOT_PATHS, b, size);
 }
 
 __attribute__((noinline)) static void make_free_call(ea_tlsf_t *h, block_t *b, size_t size)
@@ -257,14 +258,14 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
  * use is marked PREV_FREE here, where its header is at hand (free; realloc
  * carves the run again and marks it then). Returns the size of the whole run.
  */
-EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, block_t **b, size_t size, bool hot,
+EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, size_t *map, block_t **b, size_t size, bool hot,
                                            bool mark_next)
 {
     size_t own_header = (*b)->header; /* read first: to the compiler, the write to next's header may be to b's */
     block_t *next = block_after(*b, size);
     if ((next->header & TLSF_USED) == 0) {
         size_t n = free_block_bytes(next);
-        unlink_block(h, heads, hot, next);
+        unlink_block(h, heads, map, hot, next);
         size += n;
     } else if (mark_next) {
         write_header(&h->common, next, next->header | TLSF_PREV_FREE);
@@ -272,7 +273,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, block
     if ((own_header & TLSF_PREV_FREE) != 0) {
         block_t *prev = *footer_before(*b);
         size_t n = free_block_bytes(prev);
-        unlink_block(h, heads, hot, prev);
+        unlink_block(h, heads, map, hot, prev);
         size += n;
         /* b's header is left inside the merged block: a second free of b must not find USED there. */
         write_header(&h->common, *b, own_header & ~TLSF_USED);
@@ -283,7 +284,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, block
 
 __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, size_t size)
 {
-    return merge(h, h->heads, b, size, false, false);
+    return merge(h, h->heads, h->class_map, b, size, false, false);
 }
 
 /*
@@ -293,7 +294,7 @@ __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, si
  * search reads the block anyway). NULL when there is none; in hardened
  * builds also when a block met is damaged (*fault: corrupt).
  */
-EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads, size_t need, size_t *got,
+EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads, size_t *map, size_t need, size_t *got,
                                                   ea_fault_t *fault, bool hot)
 {
     unsigned cls = class_of(need);
@@ -316,31 +317,31 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
                 *fault = EA_FAULT_CORRUPT;
                 return NULL;
             }
-            unlink_block(h, heads, hot, b);
+            unlink_block(h, heads, map, hot, b);
             *got = size;
             return b;
         }
         b = b->next_free;
     }
     unsigned w = map_word(cls);
-    size_t map = h->class_map[w] & (~(size_t)1 << (cls % EA_TLSF_MAP_BITS));
+    size_t word = map[w] & (~(size_t)1 << (cls % EA_TLSF_MAP_BITS));
     /* None above in its word: the next word that is not zero, from the summary or reading the words above in turn. */
-    if (EA_TLSF_SUMMARY && map == 0) {
-        size_t words = *summary_of(h) & (~(size_t)1 << w);
+    if (EA_TLSF_SUMMARY && word == 0) {
+        size_t words = *summary_in(map) & (~(size_t)1 << w);
         if (words == 0) {
             return NULL;
         }
         w = ffs_size(words);
-        map = h->class_map[w];
-    } else if (map == 0) {
+        word = map[w];
+    } else if (word == 0) {
         do { /* a do loop: its setup stays off the path that finds a class in the request's own word */
             if (++w >= EA_TLSF_MAP_WORDS) {
                 return NULL;
             }
-            map = h->class_map[w];
-        } while (map == 0);
+            word = map[w];
+        } while (word == 0);
     }
-    unsigned bit = ffs_size(map);
+    unsigned bit = ffs_size(word);
     cls = (unsigned)(w * EA_TLSF_MAP_BITS) + bit;
     b = heads[cls];
     if (!block_sound(h, b)) {
@@ -348,7 +349,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
         return NULL;
     }
     *got = free_block_bytes(b); /* read with the next link, before the list changes */
-    list_remove_head(h, heads, b, cls, w, bit);
+    list_remove_head(heads, map, b, cls, w, bit);
     return b;
 }
 
@@ -356,7 +357,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
 __attribute__((noinline)) static block_t *find_block_call(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
 {
     size_t got;
-    return find_block(h, h->heads, need, &got, fault, false);
+    return find_block(h, h->heads, h->class_map, need, &got, fault, false);
 }
 
 /*
@@ -414,12 +415,12 @@ EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t si
  * only its header, footer and list), a smaller one stays with the block.
  * Returns the block's footprint.
  */
-EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, block_t **heads, bool hot, block_t *b, size_t got,
+EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b, size_t got,
                                                  size_t need,
                                                  size_t flags)
 {
     if (got - need >= TLSF_MIN_BLOCK) {
-        file_free(h, heads, hot, block_after(b, need), got - need);
+        file_free(h, heads, map, hot, block_after(b, need), got - need);
         got = need;
     } else {
         block_t *after = block_after(b, got);
@@ -443,13 +444,15 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
     /* The list heads' address in one register, held there: the compiler would otherwise add their
      * offset to the heap's address again at each list operation of the call. */
     block_t **heads = h->heads;
+    size_t *map = h->class_map;
     HOLD_IN_REGISTER(heads);
+    HOLD_IN_REGISTER(map);
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
     }
     if (need != 0) {
-        b = INLINE_HOT_PATHS ? find_block(h, heads, need, &got, fault, true) : find_block_call(h, need, fault);
+        b = INLINE_HOT_PATHS ? find_block(h, heads, map, need, &got, fault, true) : find_block_call(h, need, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
@@ -463,7 +466,7 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         *fault = EA_FAULT_CORRUPT;
         return NULL;
     }
-    got = take_front(h, heads, INLINE_HOT_PATHS, b, got, need, TLSF_USED);
+    got = take_front(h, heads, map, INLINE_HOT_PATHS, b, got, need, TLSF_USED);
     note_alloc(&h->common, got);
     return payload_of(b);
 }
@@ -532,7 +535,7 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         make_free_call(h, b, gap);
         flags |= TLSF_PREV_FREE;
     }
-    note_alloc(&h->common, take_front(h, h->heads, true, a, got - gap, need, flags));
+    note_alloc(&h->common, take_front(h, h->heads, h->class_map, true, a, got - gap, need, flags));
     return payload_of(a);
 }
 
@@ -603,8 +606,10 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
          * holds that block's header already); when it is, the block after says so already. The
          * small-code path leaves the mark to make_free. */
         block_t **heads = h->heads;
-        HOLD_IN_REGISTER(heads); /* one register for every list head of the call (alloc_plain says why) */
-        size = INLINE_HOT_PATHS ? merge(h, heads, &b, size, true, true) : merge_call(h, &b, size);
+        size_t *map = h->class_map;
+        HOLD_IN_REGISTER(heads); /* one register each for the list heads and the class bits (alloc_plain says why) */
+        HOLD_IN_REGISTER(map);
+        size = INLINE_HOT_PATHS ? merge(h, heads, map, &b, size, true, true) : merge_call(h, &b, size);
 #if EA_POISON
         /* Everything that is not the merged block's own header, links and footer becomes poison:
          * the freed block, the footer of a free block before it, the header and links of one after. */
@@ -615,7 +620,7 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         }
 #endif
         if (INLINE_HOT_PATHS) {
-            file_free(h, heads, true, b, size);
+            file_free(h, heads, map, true, b, size);
         } else {
             make_free_call(h, b, size);
         }

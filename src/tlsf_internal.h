@@ -136,12 +136,22 @@ static inline size_t map_bit(unsigned cls)
     return (size_t)1 << (cls % EA_TLSF_MAP_BITS);
 }
 
-/* List cls has just filled: set its bit, and with a summary its word's bit. */
-EA_ALWAYS_INLINE static inline void set_class_bit(ea_tlsf_t *h, unsigned cls)
+/*
+ * The bit upkeep, on the words of class bits (h->class_map; the hot paths
+ * pass that address held in a register). The summary, when there is one, is
+ * the word after them.
+ */
+EA_ALWAYS_INLINE static inline size_t *summary_in(size_t *map)
 {
-    h->class_map[map_word(cls)] |= map_bit(cls);
+    return &map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY - 1];
+}
+
+/* List cls has just filled: set its bit, and with a summary its word's bit. */
+EA_ALWAYS_INLINE static inline void set_map_class_bit(size_t *map, unsigned cls)
+{
+    map[map_word(cls)] |= map_bit(cls);
     if (EA_TLSF_SUMMARY) {
-        *summary_of(h) |= (size_t)1 << map_word(cls);
+        *summary_in(map) |= (size_t)1 << map_word(cls);
     }
 }
 
@@ -150,18 +160,23 @@ EA_ALWAYS_INLINE static inline void set_class_bit(ea_tlsf_t *h, unsigned cls)
  * and with a summary the word's bit when the word empties too. (The bit
  * search has w and bit at hand; other callers go through clear_class_bit.)
  */
-EA_ALWAYS_INLINE static inline void clear_map_bit(ea_tlsf_t *h, unsigned w, unsigned bit)
+EA_ALWAYS_INLINE static inline void clear_map_bit(size_t *map, unsigned w, unsigned bit)
 {
-    h->class_map[w] &= ~((size_t)1 << bit);
-    if (EA_TLSF_SUMMARY && h->class_map[w] == 0) {
-        *summary_of(h) &= ~((size_t)1 << w);
+    map[w] &= ~((size_t)1 << bit);
+    if (EA_TLSF_SUMMARY && map[w] == 0) {
+        *summary_in(map) &= ~((size_t)1 << w);
     }
+}
+
+EA_ALWAYS_INLINE static inline void set_class_bit(ea_tlsf_t *h, unsigned cls)
+{
+    set_map_class_bit(h->class_map, cls);
 }
 
 /* List cls has just emptied: clear its bit (clear_map_bit). */
 EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
 {
-    clear_map_bit(h, map_word(cls), cls % EA_TLSF_MAP_BITS);
+    clear_map_bit(h->class_map, map_word(cls), cls % EA_TLSF_MAP_BITS);
 }
 
 /* The highest class whose list holds blocks: the last bit of the last non-zero word; TLSF_CLASSES when none. */
