@@ -43,6 +43,20 @@
 #define HOLD_IN_REGISTER(x) ((void)0)
 #endif
 
+/*
+ * The base of an array a call indexes often (the list heads, the words of
+ * class bits), held in a register: Thumb-2 loads and stores at base + index
+ * * 4 in one instruction, but not at base + index * 4 + offset, which is what
+ * the compiler makes of h->heads[i] (the heads' offset in the heap added
+ * again at each use). Elsewhere (Cortex-M0+, RISC-V, x86) holding the base
+ * saves nothing and costs a register.
+ */
+#if defined(__thumb2__)
+#define HOLD_BASE(x) HOLD_IN_REGISTER(x)
+#else
+#define HOLD_BASE(x) ((void)0)
+#endif
+
 EA_ALWAYS_INLINE static inline void list_insert(block_t **heads, size_t *map, block_t *b, size_t size)
 {
     unsigned cls = class_of(size);
@@ -441,12 +455,11 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
     size_t need = size <= TLSF_MAX_BLOCK - EA_HEADER ? block_size_for(size, TLSF_MIN_BLOCK) : 0;
     block_t *b = NULL;
     size_t got = 0;
-    /* The list heads' address in one register, held there: the compiler would otherwise add their
-     * offset to the heap's address again at each list operation of the call. */
+    /* The list heads and the class bits, each at an address held in a register (HOLD_BASE). */
     block_t **heads = h->heads;
     size_t *map = h->class_map;
-    HOLD_IN_REGISTER(heads);
-    HOLD_IN_REGISTER(map);
+    HOLD_BASE(heads);
+    HOLD_BASE(map);
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
@@ -607,8 +620,8 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
          * small-code path leaves the mark to make_free. */
         block_t **heads = h->heads;
         size_t *map = h->class_map;
-        HOLD_IN_REGISTER(heads); /* one register each for the list heads and the class bits (alloc_plain says why) */
-        HOLD_IN_REGISTER(map);
+        HOLD_BASE(heads); /* one register each for the list heads and the class bits (HOLD_BASE) */
+        HOLD_BASE(map);
         size = INLINE_HOT_PATHS ? merge(h, heads, map, &b, size, true, true) : merge_call(h, &b, size);
 #if EA_POISON
         /* Everything that is not the merged block's own header, links and footer becomes poison:
