@@ -100,7 +100,7 @@ EA_ALWAYS_INLINE static inline void list_remove(block_t **heads, size_t *map, bl
         return;
     }
     size_t at = offset_in_heads(heads, link);
-    if (at < TLSF_CLASSES * TLSF_HEAD_BYTES) {
+    if (at < TLSF_HEADS_BYTES) {
         unsigned cls = (unsigned)(at / TLSF_HEAD_BYTES);
         clear_map_bit(map, map_word(cls), cls % EA_TLSF_MAP_BITS);
     }
@@ -220,7 +220,7 @@ EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const bl
 {
     block_t *const *link = b->prev_link;
     size_t at = offset_in_heads(h->heads, link);
-    if (at < sizeof h->heads ? at % TLSF_HEAD_BYTES != 0
+    if (at < TLSF_HEADS_BYTES ? at % TLSF_HEAD_BYTES != 0
                              : !in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)))) {
         return false;
     }
@@ -604,37 +604,50 @@ static ea_fault_t check_owned(const ea_tlsf_t *h, const void *p)
     return fault;
 }
 
+/*
+ * Poisoned builds: after a free merged the block at freed (own bytes) into
+ * the run [b, b + size), everything that is not the run's own header, links
+ * and footer becomes poison: the freed block, the footer of a free block
+ * before it, the header and links of one after it.
+ */
+EA_ALWAYS_INLINE static inline void poison_merged(const block_t *b, size_t size, const block_t *freed, size_t own)
+{
+#if EA_POISON
+    uintptr_t at = (uintptr_t)freed;
+    poison_fill(b != freed ? at - EA_WORD : at, at + own);
+    if ((uintptr_t)b + size > at + own) {
+        poison_fill(at + own, at + own + TLSF_FREE_META);
+    }
+#else
+    (void)b;
+    (void)size;
+    (void)freed;
+    (void)own;
+#endif
+}
+
 static ea_fault_t free_core(ea_tlsf_t *h, void *p)
 {
     ea_fault_t fault = check_owned(h, p);
     if (fault == NO_FAULT) {
-        block_t *b = block_of(p);
-        size_t size = block_bytes(b);
-        note_free(&h->common, size);
-#if EA_POISON
-        block_t *freed = b;
-        size_t own = size;
-#endif
+        block_t *freed = block_of(p);
+        size_t own = block_bytes(freed);
+        block_t *b = freed;
+        note_free(&h->common, own);
         /* The hot path's merge marks the block after the run PREV_FREE when it is not absorbed (it
          * holds that block's header already); when it is, the block after says so already. The
          * small-code path leaves the mark to make_free. */
-        block_t **heads = h->heads;
-        size_t *map = h->class_map;
-        HOLD_BASE(heads); /* one register each for the list heads and the class bits (HOLD_BASE) */
-        HOLD_BASE(map);
-        size = INLINE_HOT_PATHS ? merge(h, heads, map, &b, size, true, true) : merge_call(h, &b, size);
-#if EA_POISON
-        /* Everything that is not the merged block's own header, links and footer becomes poison:
-         * the freed block, the footer of a free block before it, the header and links of one after. */
-        uintptr_t at = (uintptr_t)freed;
-        poison_fill(b != freed ? at - EA_WORD : at, at + own);
-        if ((uintptr_t)b + size > at + own) {
-            poison_fill(at + own, at + own + TLSF_FREE_META);
-        }
-#endif
         if (INLINE_HOT_PATHS) {
+            block_t **heads = h->heads;
+            size_t *map = h->class_map;
+            HOLD_BASE(heads); /* one register each for the list heads and the class bits (HOLD_BASE) */
+            HOLD_BASE(map);
+            size_t size = merge(h, heads, map, &b, own, true, true);
+            poison_merged(b, size, freed, own);
             file_free(h, heads, map, true, b, size);
         } else {
+            size_t size = merge_call(h, &b, own);
+            poison_merged(b, size, freed, own);
             make_free_call(h, b, size);
         }
     }

@@ -54,8 +54,9 @@ typedef struct ea_tlsf_block {
 
 #define TLSF_CLASSES (EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT)
 
-/* The bytes of one list head: a back link into the heads is a class times this from their start. */
-#define TLSF_HEAD_BYTES (sizeof(((ea_tlsf_t *)NULL)->heads) / ((size_t)EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT))
+/* The bytes of all list heads, and of one: a back link into the heads is a class times this from their start. */
+#define TLSF_HEADS_BYTES (sizeof(((ea_tlsf_t *)NULL)->heads))
+#define TLSF_HEAD_BYTES (TLSF_HEADS_BYTES / ((size_t)EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT))
 
 static inline size_t block_bytes(const block_t *b)
 {
