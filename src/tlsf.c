@@ -101,8 +101,7 @@ EA_ALWAYS_INLINE static inline void list_remove(block_t **heads, size_t *map, bl
     }
     size_t at = offset_in_heads(heads, link);
     if (at < TLSF_HEADS_BYTES) {
-        unsigned cls = (unsigned)(at / TLSF_HEAD_BYTES);
-        clear_map_bit(map, map_word(cls), cls % EA_TLSF_MAP_BITS);
+        clear_map_class_bit(map, (unsigned)(at / TLSF_HEAD_BYTES));
     }
 }
 
@@ -160,7 +159,8 @@ EA_ALWAYS_INLINE static inline void unlink_block(ea_tlsf_t *h, block_t **heads, 
     }
 }
 
-EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b,
+                                               size_t size)
 {
     if (hot) {
         list_insert(heads, map, b, size);
@@ -170,7 +170,8 @@ EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, si
 }
 
 /* [b, b + size) becomes a free block: header, footer, list. The block after it must say PREV_FREE already. */
-EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b, size_t size)
+EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b,
+                                              size_t size)
 {
     write_header(&h->common, b, size);
     *footer_before(block_after(b, size)) = b;
@@ -272,8 +273,8 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
  * use is marked PREV_FREE here, where its header is at hand (free; realloc
  * carves the run again and marks it then). Returns the size of the whole run.
  */
-EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, size_t *map, block_t **b, size_t size, bool hot,
-                                           bool mark_next)
+EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, size_t *map, block_t **b, size_t size,
+                                           bool hot, bool mark_next)
 {
     size_t own_header = (*b)->header; /* read first: to the compiler, the write to next's header may be to b's */
     block_t *next = block_after(*b, size);
@@ -429,9 +430,8 @@ EA_ALWAYS_INLINE static inline bool poison_untouched(const block_t *b, size_t si
  * only its header, footer and list), a smaller one stays with the block.
  * Returns the block's footprint.
  */
-EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b, size_t got,
-                                                 size_t need,
-                                                 size_t flags)
+EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b,
+                                                 size_t got, size_t need, size_t flags)
 {
     if (got - need >= TLSF_MIN_BLOCK) {
         file_free(h, heads, map, hot, block_after(b, need), got - need);

@@ -112,13 +112,18 @@ EA_ALWAYS_INLINE static inline unsigned class_of(size_t size)
 }
 
 /*
- * The summary word, after the words of class bits (EA_TLSF_SUMMARY, tlsf.h).
- * Without one this names the last word of class bits instead, so that it
- * stays in bounds; every use is under EA_TLSF_SUMMARY.
+ * The summary word, after the words of class bits at map (EA_TLSF_SUMMARY,
+ * tlsf.h). Without one this names the last word of class bits instead, so
+ * that it stays in bounds; every use is under EA_TLSF_SUMMARY.
  */
+EA_ALWAYS_INLINE static inline size_t *summary_in(size_t *map)
+{
+    return &map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY - 1];
+}
+
 static inline size_t *summary_of(ea_tlsf_t *h)
 {
-    return &h->class_map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY - 1];
+    return summary_in(h->class_map);
 }
 
 static inline size_t summary_bits(const ea_tlsf_t *h)
@@ -138,14 +143,9 @@ static inline size_t map_bit(unsigned cls)
 }
 
 /*
- * The bit upkeep, on the words of class bits (h->class_map; the hot paths
- * pass that address held in a register). The summary, when there is one, is
- * the word after them.
+ * The bit upkeep, on the words of class bits at map (h->class_map; the hot
+ * paths pass that address held in a register, HOLD_BASE in tlsf.c).
  */
-EA_ALWAYS_INLINE static inline size_t *summary_in(size_t *map)
-{
-    return &map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY - 1];
-}
 
 /* List cls has just filled: set its bit, and with a summary its word's bit. */
 EA_ALWAYS_INLINE static inline void set_map_class_bit(size_t *map, unsigned cls)
@@ -159,7 +159,7 @@ EA_ALWAYS_INLINE static inline void set_map_class_bit(size_t *map, unsigned cls)
 /*
  * Bit `bit` of word w stands for a list that has just emptied: clear it,
  * and with a summary the word's bit when the word empties too. (The bit
- * search has w and bit at hand; other callers go through clear_class_bit.)
+ * search has w and bit at hand; other callers go through clear_map_class_bit.)
  */
 EA_ALWAYS_INLINE static inline void clear_map_bit(size_t *map, unsigned w, unsigned bit)
 {
@@ -169,15 +169,21 @@ EA_ALWAYS_INLINE static inline void clear_map_bit(size_t *map, unsigned w, unsig
     }
 }
 
+/* List cls has just emptied: clear its bit (clear_map_bit). */
+EA_ALWAYS_INLINE static inline void clear_map_class_bit(size_t *map, unsigned cls)
+{
+    clear_map_bit(map, map_word(cls), cls % EA_TLSF_MAP_BITS);
+}
+
+/* The same on a heap (the tests that damage heaps keep the bits as the allocator does). */
 EA_ALWAYS_INLINE static inline void set_class_bit(ea_tlsf_t *h, unsigned cls)
 {
     set_map_class_bit(h->class_map, cls);
 }
 
-/* List cls has just emptied: clear its bit (clear_map_bit). */
 EA_ALWAYS_INLINE static inline void clear_class_bit(ea_tlsf_t *h, unsigned cls)
 {
-    clear_map_bit(h->class_map, map_word(cls), cls % EA_TLSF_MAP_BITS);
+    clear_map_class_bit(h->class_map, cls);
 }
 
 /* The highest class whose list holds blocks: the last bit of the last non-zero word; TLSF_CLASSES when none. */
