@@ -66,11 +66,11 @@ EA_ALWAYS_INLINE static inline void list_insert(block_t **heads, size_t *map, bl
     b->next_free = head;
     b->prev_link = slot;
     *slot = b;
-    if (head != NULL) {
+    if (head == NULL) {
+        set_map_class_bit(map, cls); /* the list was empty: its bit goes up */
+    } else {
         head->prev_link = &b->next_free;
-        return; /* the list was not empty: its bits are set already */
     }
-    set_map_class_bit(map, cls);
 }
 
 /*
