@@ -152,17 +152,28 @@ static void free_with_both_neighbours_free(void **state)
     ea_tlsf_free(tlsf(), wall);
 }
 
+/*
+ * Two block footprints of one class, *small below *big, so that a request of
+ * *big does not fit a block of *small although both are in its own class.
+ */
+static void two_sizes_in_one_class(size_t *big, size_t *small)
+{
+    size_t wide = 8 * EA_GRANULE * EA_TLSF_SL_COUNT; /* classes from here on are 8 granules wide or more */
+    size_t at = wide > 2048 ? wide : 2048;
+    *big = class_min_size(class_of(at)) + 4 * EA_GRANULE;
+    *small = class_min_size(class_of(at)) + EA_GRANULE;
+    assert_int_equal(class_of(*big), class_of(*small));
+}
+
 static void own_class_is_searched_before_rounding_up(void **state)
 {
     (void)state;
     /* Two free blocks of one class, the smaller at the list's head: a request
      * larger than the head but within the class is served from the class, not
      * from the big block above. */
-    size_t wide = 8 * EA_GRANULE * EA_TLSF_SL_COUNT; /* classes from here on are 8 granules wide or more */
-    size_t at = wide > 2048 ? wide : 2048;
-    size_t big = class_min_size(class_of(at)) + 4 * EA_GRANULE;
-    size_t small = class_min_size(class_of(at)) + EA_GRANULE;
-    assert_int_equal(class_of(big), class_of(small));
+    size_t big;
+    size_t small;
+    two_sizes_in_one_class(&big, &small);
     void *x = ea_tlsf_alloc(tlsf(), big - EA_HEADER);
     void *w1 = ea_tlsf_alloc(tlsf(), 8);
     void *y = ea_tlsf_alloc(tlsf(), small - EA_HEADER);
@@ -188,11 +199,9 @@ static void own_class_look_stops_after_depth_blocks(void **state)
      * since the look ends before it. One small block fewer in front and the look reaches it. (The
      * default build unrolls this look up to a depth of 8; deeper looks and small-code builds loop.) */
     enum { BLOCKS = EA_TLSF_SEARCH_DEPTH + 1 };
-    size_t wide = 8 * EA_GRANULE * EA_TLSF_SL_COUNT;
-    size_t at = wide > 2048 ? wide : 2048;
-    size_t big = class_min_size(class_of(at)) + 4 * EA_GRANULE;
-    size_t small = class_min_size(class_of(at)) + EA_GRANULE;
-    assert_int_equal(class_of(big), class_of(small));
+    size_t big;
+    size_t small;
+    two_sizes_in_one_class(&big, &small);
     if (BLOCKS * (big + 2 * TLSF_MIN_BLOCK) > arena_size / 2) {
         skip(); /* a depth this heap cannot line up */
     }
