@@ -518,18 +518,22 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
                       ? block_size_for(size, TLSF_MIN_BLOCK)
                       : 0;
     block_t *b = NULL;
+    size_t got = 0;
     if (EA_HARDENED && h->common.regions == NULL) {
         *fault = EA_FAULT_NOT_INIT;
         return NULL;
     }
     if (need != 0) {
-        b = find_block_call(h, need + pad_room, fault);
+        b = INLINE_HOT_PATHS ? find_block(h, h->heads, h->class_map, need + pad_room, &got, fault, true)
+                             : find_block_call(h, need + pad_room, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
         return NULL;
     }
-    size_t got = free_block_bytes(b);
+    if (!INLINE_HOT_PATHS) {
+        got = free_block_bytes(b); /* the out-of-line search does not hand the size back */
+    }
     size_t gap = offset_for(b, got, need, align);
     if (!poison_untouched(b, got, gap, need)) {
         list_insert_call(h, b, got);
@@ -542,10 +546,12 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         return payload_of(a);
     }
     /* As alloc does: the block after b already says PREV_FREE, so a rest needs no more than its
-     * header, footer and list (carve, made for realloc's runs, cannot assume that). */
+     * header, footer and list (carve, made for realloc's runs, cannot assume that); and so does a
+     * front, since a's header, written last, says PREV_FREE. The list work is inlined here as in
+     * alloc: over-aligned calls are common (half of the calls of the ring traces). */
     size_t flags = TLSF_USED;
     if (gap != 0) {
-        make_free_call(h, b, gap);
+        file_free(h, h->heads, h->class_map, true, b, gap); /* a, written below, says PREV_FREE */
         flags |= TLSF_PREV_FREE;
     }
     note_alloc(&h->common, take_front(h, h->heads, h->class_map, true, a, got - gap, need, flags));
@@ -735,14 +741,20 @@ void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size)
     return p;
 }
 
-void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size)
+/*
+ * Out of line so that alloc_aligned's dispatch of alignments up to EA_GRANULE
+ * to alloc saves only the registers the dispatch needs (GCC saves those of the
+ * whole function before its first test otherwise). Small-code builds keep it
+ * inline: there the extra call cost over-aligned calls 4 instructions and
+ * saved nothing measurable.
+ */
+#if INLINE_HOT_PATHS
+#define OVER_ALIGNED_LINKAGE __attribute__((noinline)) static
+#else
+#define OVER_ALIGNED_LINKAGE EA_ALWAYS_INLINE static inline
+#endif
+OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t align, size_t size)
 {
-    if (!is_pow2(align)) {
-        return NULL;
-    }
-    if (align <= EA_GRANULE) {
-        return EA_UNTRACED(ea_tlsf_alloc)(h, size);
-    }
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
     void *p = alloc_core(h, align, size, &fault);
@@ -751,6 +763,17 @@ void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size
         alloc_failed(h, fault, size, align, PANIC_DETAIL);
     }
     return p;
+}
+
+void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size)
+{
+    if (!is_pow2(align)) {
+        return NULL;
+    }
+    if (align <= EA_GRANULE) {
+        return EA_UNTRACED(ea_tlsf_alloc)(h, size);
+    }
+    return alloc_over_aligned(h, align, size);
 }
 
 void *EA_UNTRACED(ea_tlsf_calloc)(ea_tlsf_t *h, size_t n, size_t size)
