@@ -4,8 +4,8 @@
 #   bench/results/firmware.jsonl, firmware.md   trace replay, every trace x back-end
 #   bench/results/wcet.jsonl, wcet.md           worst cases built on purpose
 #
-#   bench/run-firmware-bench.sh [--traces DIR] [--opt FLAG] [--define KNOB=VALUE]... [--out DIR]
-#                               [--jobs N] [--trace NAME]... [--backends LIST] [--skip-wcet]
+#   bench/run-firmware-bench.sh [--traces DIR] [--opt FLAG] [--define KNOB=VALUE]... [--cpu CPU]
+#                               [--out DIR] [--jobs N] [--trace NAME]... [--backends LIST] [--skip-wcet]
 #
 #   --traces DIR     the traces (default: $EALLOC_TRACES_DIR, else ../shared/traces beside the repository);
 #                    read in place through semihosting, never copied
@@ -13,6 +13,11 @@
 #                    firmware build); each value gets its own build directory
 #   --define K=V     a configuration knob for the benchmarked library (include/ealloc/config.h),
 #                    e.g. --define EA_HARDENED=1 --define EA_TLSF_SEARCH_DEPTH=2; repeatable
+#   --cpu CPU        compile the benchmarked library copies for another core, e.g. cortex-m0plus or
+#                    cortex-m3 (default: the board's cortex-m4); the images are then built with the
+#                    soft-float ABI so that both link. The Cortex-M4 model runs that core's
+#                    instructions one for one (ARMv6-M and ARMv7-M code is a subset of what it runs),
+#                    so the counts are that core's; the rest of the image stays Cortex-M4 code
 #   --out DIR        where the results go (default: bench/results)
 #   --jobs N         parallel builds and QEMU runs (default 2)
 #   --trace NAME     only this trace (repeatable); --backends llff,tlsf,... only these back-ends
@@ -26,6 +31,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 traces=${EALLOC_TRACES_DIR:-$root/../shared/traces}
 opt=
+cpu=
 defines=
 out=$root/bench/results
 jobs=2
@@ -35,6 +41,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --traces) traces=$2; shift 2 ;;
     --opt) opt=$2; shift 2 ;;
+    --cpu) cpu=$2; shift 2 ;;
     --define) defines=${defines:+$defines;}$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
@@ -59,15 +66,20 @@ fi
 traces=$(cd "$traces" && pwd)
 
 start=$(date +%s)
-suffix=$(printf '%s%s' "$opt" "${defines:+-$defines}" | tr -c 'A-Za-z0-9' '-')
+suffix=$(printf '%s%s%s' "$opt" "${cpu:+-$cpu}" "${defines:+-$defines}" | tr -c 'A-Za-z0-9' '-')
+cpu_args=
+if [ -n "$cpu" ]; then
+    cpu_args="-DEALLOC_FW_BENCH_CPU=$cpu -DEALLOC_ARM_FLOAT_ABI=soft -DEALLOC_ARM_FPU="
+fi
 nano_dir=$root/build/bench-fw-an386$suffix
 full_dir=$root/build/bench-fw-an386$suffix-newlib
 
 configure() { # dir, extra cmake args...
     dir=$1
     shift
+    # shellcheck disable=SC2086
     cmake -S "$root/targets" -B "$dir" -DEALLOC_BOARD=mps2-an386 -DEALLOC_FW_BENCH=ON \
-        "-DEALLOC_FW_BENCH_OPT=$opt" "-DEALLOC_FW_BENCH_DEFINES=$defines" "$@" >"$dir.configure.log" 2>&1 ||
+        "-DEALLOC_FW_BENCH_OPT=$opt" "-DEALLOC_FW_BENCH_DEFINES=$defines" $cpu_args "$@" >"$dir.configure.log" 2>&1 ||
         { cat "$dir.configure.log"; echo "run-firmware-bench.sh: configuring $dir failed" >&2; exit 1; }
 }
 
@@ -88,7 +100,8 @@ echo "== run (QEMU mps2-an386 -icount shift=10, $jobs at a time; traces from $tr
 status=0
 # shellcheck disable=SC2086
 python3 "$root/bench/firmware/collect.py" --build "$nano_dir" --newlib-build "$full_dir" --traces "$traces" \
-    --out "$out" --jobs "$jobs" "--opt=${opt:--Os}${defines:+ -D$(echo "$defines" | sed 's/;/ -D/g')}" $collect_args || status=$?
+    --out "$out" --jobs "$jobs" "--opt=${opt:--Os}${cpu:+ -mcpu=$cpu}${defines:+ -D$(echo "$defines" | sed 's/;/ -D/g')}" \
+    $collect_args || status=$?
 end=$(date +%s)
 echo "== done in $((end - start)) s (build $((built - start)) s, runs $((end - built)) s); results in $out"
 exit $status

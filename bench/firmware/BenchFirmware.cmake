@@ -15,12 +15,16 @@
 # EALLOC_FW_BENCH_OPT: extra optimisation flag for the benchmarked copies of
 # the library (empty: the firmware build's own -Os). EALLOC_FW_BENCH_DEFINES:
 # configuration knobs for them (include/ealloc/config.h), e.g. EA_HARDENED=1.
+# EALLOC_FW_BENCH_CPU: the core those copies are compiled for (empty: the
+# board's); another core needs the soft-float ABI for the whole image
+# (run-firmware-bench.sh --cpu sets it).
 
 if(NOT EALLOC_BOARD MATCHES "^mps2-")
     message(FATAL_ERROR "EALLOC_FW_BENCH: the benchmark firmware counts instructions with the CMSDK TIMER0 of the mps2 boards; EALLOC_BOARD=${EALLOC_BOARD} has none")
 endif()
 
 set(EALLOC_FW_BENCH_OPT "" CACHE STRING "optimisation flag for the benchmarked library copies (e.g. -O2; empty: -Os as the firmware build)")
+set(EALLOC_FW_BENCH_CPU "" CACHE STRING "-mcpu= for the benchmarked library copies (e.g. cortex-m0plus; empty: the board's core)")
 set(EALLOC_FW_BENCH_DEFINES "" CACHE STRING "configuration of the benchmarked library copies, a ;-list (e.g. EA_HARDENED=1;EA_TLSF_SEARCH_DEPTH=2)")
 set(BENCH_FW_DIR ${EALLOC_ROOT}/bench/firmware)
 set(BENCH_WCET_DIR ${EALLOC_ROOT}/bench/wcet)
@@ -46,6 +50,9 @@ ealloc_add_library(ealloc_bench_cm ${EALLOC_ROOT}/ports/cortex-m)
 foreach(lib ealloc_bench_none ealloc_bench_cm)
     if(EALLOC_FW_BENCH_OPT)
         target_compile_options(${lib} PRIVATE ${EALLOC_FW_BENCH_OPT})
+    endif()
+    if(EALLOC_FW_BENCH_CPU)
+        target_compile_options(${lib} PRIVATE -mcpu=${EALLOC_FW_BENCH_CPU})
     endif()
     # Configuration knobs (include/ealloc/config.h) reach the library and every image that includes its headers.
     if(EALLOC_FW_BENCH_DEFINES)
