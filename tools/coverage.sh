@@ -52,8 +52,8 @@ echo "== coverage: running the tests"
 }
 grep -E "tests passed|tests failed" "$build/ctest.log"
 
-# src/bitscan.h defines fls_size/ffs_size twice (instruction and fallback, under #if), and the
-# two builds that use them put them on different lines. gcovr 6 merges that with
+# src/bitscan.h defines fls_size/ffs_size three times (instruction and two fallbacks, under #if),
+# and the builds that use them put them on different lines. gcovr 6 merges that with
 # --merge-mode-functions=separate; gcovr 5 (Debian 12) stops on an assertion instead, so
 # there it runs with its function merge told to keep the first definition (the line and
 # branch figures, which are what this script reports, are unaffected).

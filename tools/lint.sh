@@ -31,6 +31,7 @@ configs=(
     "hardened+poison|-DEA_HARDENED=1 -DEA_POISON=1"
     "tests/config|-DEA_ALIGN=32 -DEA_STATS=0 -DEA_TLSF_SL_LOG2=2 -DEA_TLSF_SEARCH_DEPTH=1 -DEA_TLSF_SMALL_CODE=1"
     "bitscan fallback|-DEA_BITSCAN_SOFT=1"
+    "bitscan fallback, multiply|-DEA_BITSCAN_SOFT=1 -DEA_BITSCAN_MUL=1"
     "malloc on llff|-DEA_MALLOC_BACKEND=llff"
     "trace|-DEA_TRACE=1"
 )

@@ -101,6 +101,29 @@ _Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_
 _Static_assert((EA_TLSF_SMALL_CODE) == 0 || (EA_TLSF_SMALL_CODE) == 1, "EA_TLSF_SMALL_CODE must be 0 or 1");
 
 /*
+ * EA_BITSCAN_MUL — how a core without a count-leading-zeros instruction
+ * (Cortex-M0/M0+, RV32 without Zbb) finds a bit in the TLSF class bits and a
+ * size's class. 1: the bit is isolated and named by one multiply and a table
+ * of 32 bytes (Cortex-M0+: alloc 9-39 instructions faster at the median than
+ * with 0, docs/performance.md); 0: a binary search of shifts, no multiply.
+ * Default 1 on ARMv6-M (Cortex-M0/M0+/M1), where it was measured; 0 elsewhere
+ * (on RV32 the shifts need no flag tricks and find the highest bit in one
+ * instruction more than the multiply does, and a core without the M
+ * extension would call a library routine to multiply). Set 0 on a
+ * Cortex-M0/M0+ built with the small 32-cycle multiplier, where the
+ * multiplies cost more cycles than the shifts. Cores with the instruction
+ * ignore it. Either way branch-free and O(1).
+ */
+#ifndef EA_BITSCAN_MUL
+#if defined(__ARM_ARCH_6M__)
+#define EA_BITSCAN_MUL 1
+#else
+#define EA_BITSCAN_MUL 0
+#endif
+#endif
+_Static_assert((EA_BITSCAN_MUL) == 0 || (EA_BITSCAN_MUL) == 1, "EA_BITSCAN_MUL must be 0 or 1");
+
+/*
  * EA_HARDENED — detect misuse that the default build leaves undefined, always
  * before the heap changes, and report it through ea_panic: a pointer the heap
  * never returned (stack, global, another heap, the middle of a block:

@@ -1,7 +1,9 @@
 /*
- * The bit scans of src/bitscan.h, built twice: with the core's instruction
- * (EA_BITSCAN_SOFT=0) and with the branch-free fallback that Cortex-M0 and
- * RV32 without Zbb use (EA_BITSCAN_SOFT=1). Both must agree with a plain loop.
+ * The bit scans of src/bitscan.h, built three times: with the core's
+ * instruction (EA_BITSCAN_SOFT=0) and with each branch-free fallback that
+ * Cortex-M0 and RV32 without Zbb use (EA_BITSCAN_SOFT=1): the de Bruijn
+ * multiply (EA_BITSCAN_MUL=1) and the shifts (EA_BITSCAN_MUL=0). Each must
+ * agree with a plain loop.
  */
 #include "bitscan.h"
 #include "test_framework.h"
@@ -59,9 +61,14 @@ static void pseudo_random_values(void **state)
 static void path_under_test(void **state)
 {
     (void)state;
-    print_message("bit scans: %s path\n", EA_BITSCAN_SOFT ? "branch-free fallback" : "instruction");
+    print_message("bit scans: %s path\n", !EA_BITSCAN_SOFT ? "instruction"
+                                           : EA_BITSCAN_MUL ? "branch-free fallback, multiply"
+                                                            : "branch-free fallback, shifts");
 #ifdef EXPECT_SOFT
     assert_int_equal(EA_BITSCAN_SOFT, EXPECT_SOFT);
+#endif
+#ifdef EXPECT_MUL
+    assert_int_equal(EA_BITSCAN_MUL, EXPECT_MUL);
 #endif
 }
 

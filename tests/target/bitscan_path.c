@@ -53,7 +53,10 @@ static int scan_differs(size_t x)
 __attribute__((constructor)) static void report_bitscan_path(void)
 {
     fw_printf("bit scan: EA_BITSCAN_SOFT=%d (%s) on %s\n", EA_BITSCAN_SOFT,
-              EA_BITSCAN_SOFT ? "software fallback, no CLZ instruction" : "CLZ instruction", FW_BOARD);
+              !EA_BITSCAN_SOFT ? "CLZ instruction"
+              : EA_BITSCAN_MUL ? "software fallback, no CLZ instruction: de Bruijn multiply"
+                               : "software fallback, no CLZ instruction: shifts",
+              FW_BOARD);
     if (EA_BITSCAN_SOFT != FW_EXPECT_BITSCAN_SOFT) {
         fw_printf("bit scan: error: this board must use EA_BITSCAN_SOFT=%d\n", FW_EXPECT_BITSCAN_SOFT);
         fw_exit(FW_EXIT_FAILURE);
