@@ -33,11 +33,12 @@
 #if EA_BITSCAN_SOFT && EA_BITSCAN_MUL
 
 /*
- * The index of the single set bit of b: b times a de Bruijn sequence (every
- * run of 5 bits, 6 on 64-bit, in it is different) is that sequence shifted
- * left by the index, so its top bits tell the index through a table. On the
- * Cortex-M0+: 5 instructions and 32 bytes of table, where the shifts take
- * about 26 instructions (docs/tlsf.md, "Cost").
+ * The index of the single set bit of b: b times a de Bruijn constant (whose
+ * 5-bit windows, 6-bit on 64-bit, are all different) is the constant shifted
+ * left by the index, so its top 5 (6) bits name the index through a table.
+ * On the Cortex-M0+: 5 instructions and 32 bytes of table, where the shifts
+ * take about 26 instructions (docs/tlsf-speed-log.md, "Bit scans on the
+ * Cortex-M0+").
  */
 static inline unsigned single_bit_index(size_t b)
 {
