@@ -104,6 +104,12 @@ static inline unsigned fls_size(size_t x)
     return r + (unsigned)(x >> 1);
 }
 
+/* The lowest set bit is the highest set bit of x with every other bit cleared. */
+static inline unsigned ffs_size(size_t x)
+{
+    return fls_size(x & (0 - x));
+}
+
 #else
 
 static inline unsigned fls_size(size_t x)
@@ -124,14 +130,6 @@ static inline unsigned ffs_size(size_t x)
 #endif
 }
 
-#endif
-
-#if EA_BITSCAN_SOFT && !EA_BITSCAN_MUL
-/* The lowest set bit is the highest set bit of x with every other bit cleared. */
-static inline unsigned ffs_size(size_t x)
-{
-    return fls_size(x & (0 - x));
-}
 #endif
 
 #endif /* EALLOC_BITSCAN_H */
