@@ -1,10 +1,10 @@
 #!/bin/sh
-# Firmware benchmarks on Cortex-M4 (QEMU mps2-an386, -icount shift=10): build
+# Firmware benchmarks on Cortex-M4 (QEMU mps2-an386, -icount shift=10; or RV32 on QEMU virt): build
 # the images of bench/firmware and bench/wcet, run them, and write
 #   bench/results/firmware.jsonl, firmware.md   trace replay, every trace x back-end
 #   bench/results/wcet.jsonl, wcet.md           worst cases built on purpose
 #
-#   bench/run-firmware-bench.sh [--traces DIR] [--opt FLAG] [--define KNOB=VALUE]... [--cpu CPU]
+#   bench/run-firmware-bench.sh [--traces DIR] [--opt FLAG] [--define KNOB=VALUE]... [--cpu CPU] [--board BOARD]
 #                               [--out DIR] [--jobs N] [--trace NAME]... [--backends LIST] [--skip-wcet]
 #
 #   --traces DIR     the traces (default: $EALLOC_TRACES_DIR, else ../shared/traces beside the repository);
@@ -18,7 +18,11 @@
 #                    soft-float ABI so that both link. The Cortex-M4 model runs that core's
 #                    instructions one for one (ARMv6-M and ARMv7-M code is a subset of what it runs),
 #                    so the counts are that core's; the rest of the image stays Cortex-M4 code
-#   --out DIR        where the results go (default: bench/results)
+#   --board BOARD    mps2-an386 (default), or riscv32-virt (RV32IMAC) / riscv32-virt-zbb (with Zbb):
+#                    the same replay and worst cases counted with RISC-V's minstret; back-ends llff and
+#                    tlsf with the port "none" only (no newlib there: the toolchain's C library is picolibc)
+#   --out DIR        where the results go (default: bench/results on mps2-an386, which `make bench`
+#                    regenerates; build/bench-results-BOARD on the RISC-V boards)
 #   --jobs N         parallel builds and QEMU runs (default 2)
 #   --trace NAME     only this trace (repeatable); --backends llff,tlsf,... only these back-ends
 #
@@ -32,8 +36,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 traces=${EALLOC_TRACES_DIR:-$root/../shared/traces}
 opt=
 cpu=
+board=mps2-an386
 defines=
-out=$root/bench/results
+out=
 jobs=2
 collect_args=
 
@@ -48,14 +53,27 @@ while [ $# -gt 0 ]; do
     --trace) collect_args="$collect_args --only-trace $2"; shift 2 ;;
     --backends) collect_args="$collect_args --backends $2"; shift 2 ;;
     --skip-wcet) collect_args="$collect_args --skip-wcet"; shift ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    --board) board=$2; shift 2 ;;
+    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run-firmware-bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 
-for tool in arm-none-eabi-gcc qemu-system-arm cmake python3; do
-    if ! command -v $tool >/dev/null 2>&1; then
-        echo "run-firmware-bench.sh: $tool not found (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake python3)" >&2
+case $board in
+mps2-an386) tools="arm-none-eabi-gcc qemu-system-arm" packages="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm" ;;
+riscv32-virt | riscv32-virt-zbb)
+    tools="riscv64-unknown-elf-gcc qemu-system-riscv32" packages="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc"
+    if [ -n "$cpu" ]; then
+        echo "run-firmware-bench.sh: --cpu is for the Arm board; RISC-V: --board riscv32-virt or riscv32-virt-zbb" >&2
+        exit 2
+    fi
+    # Only these images exist there; a --backends given on the command line comes later and wins.
+    collect_args="--backends llff,tlsf$collect_args" ;;
+*) echo "run-firmware-bench.sh: --board is mps2-an386, riscv32-virt or riscv32-virt-zbb, not $board" >&2; exit 2 ;;
+esac
+for tool in $tools cmake python3; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "run-firmware-bench.sh: $tool not found (Debian: $packages cmake python3)" >&2
         exit 2
     fi
 done
@@ -64,6 +82,9 @@ if [ ! -d "$traces" ]; then
     exit 2
 fi
 traces=$(cd "$traces" && pwd)
+if [ -z "$out" ]; then
+    if [ "$board" = mps2-an386 ]; then out=$root/bench/results; else out=$root/build/bench-results-$board; fi
+fi
 
 start=$(date +%s)
 suffix=$(printf '%s%s%s' "$opt" "${cpu:+-$cpu}" "${defines:+-$defines}" | tr -c 'A-Za-z0-9' '-')
@@ -71,35 +92,43 @@ cpu_args=
 if [ -n "$cpu" ]; then
     cpu_args="-DEALLOC_FW_BENCH_CPU=$cpu -DEALLOC_ARM_FLOAT_ABI=soft -DEALLOC_ARM_FPU="
 fi
-nano_dir=$root/build/bench-fw-an386$suffix
-full_dir=$root/build/bench-fw-an386$suffix-newlib
+nano_dir=$root/build/bench-fw-${board#mps2-}$suffix
+full_dir=$root/build/bench-fw-${board#mps2-}$suffix-newlib
 
 configure() { # dir, extra cmake args...
     dir=$1
     shift
     # shellcheck disable=SC2086
-    cmake -S "$root/targets" -B "$dir" -DEALLOC_BOARD=mps2-an386 -DEALLOC_FW_BENCH=ON \
+    cmake -S "$root/targets" -B "$dir" -DEALLOC_BOARD="$board" -DEALLOC_FW_BENCH=ON \
         "-DEALLOC_FW_BENCH_OPT=$opt" "-DEALLOC_FW_BENCH_DEFINES=$defines" $cpu_args "$@" >"$dir.configure.log" 2>&1 ||
         { cat "$dir.configure.log"; echo "run-firmware-bench.sh: configuring $dir failed" >&2; exit 1; }
 }
 
 mkdir -p "$root/build"
-echo "== build (newlib-nano images: $nano_dir)"
-configure "$nano_dir"
-cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_replay_ealloc_cm \
-    bench_replay_newlib_nano bench_wcet bench_wcet_cm >"$nano_dir.build.log" 2>&1 ||
-    { tail -40 "$nano_dir.build.log"; exit 1; }
-echo "== build (full newlib image: $full_dir)"
-configure "$full_dir" -DEALLOC_ARM_SPECS=
-cmake --build "$full_dir" -j"$jobs" --target bench_replay_newlib >"$full_dir.build.log" 2>&1 ||
-    { tail -40 "$full_dir.build.log"; exit 1; }
+if [ "$board" = mps2-an386 ]; then
+    echo "== build (newlib-nano images: $nano_dir)"
+    configure "$nano_dir"
+    cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_replay_ealloc_cm \
+        bench_replay_newlib_nano bench_wcet bench_wcet_cm >"$nano_dir.build.log" 2>&1 ||
+        { tail -40 "$nano_dir.build.log"; exit 1; }
+    echo "== build (full newlib image: $full_dir)"
+    configure "$full_dir" -DEALLOC_ARM_SPECS=
+    cmake --build "$full_dir" -j"$jobs" --target bench_replay_newlib >"$full_dir.build.log" 2>&1 ||
+        { tail -40 "$full_dir.build.log"; exit 1; }
+else
+    echo "== build ($nano_dir)"
+    configure "$nano_dir"
+    cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_wcet \
+        >"$nano_dir.build.log" 2>&1 || { tail -40 "$nano_dir.build.log"; exit 1; }
+    full_dir=
+fi
 built=$(date +%s)
 echo "   built in $((built - start)) s"
 
-echo "== run (QEMU mps2-an386 -icount shift=10, $jobs at a time; traces from $traces)"
+echo "== run (QEMU $board -icount shift=10, $jobs at a time; traces from $traces)"
 status=0
 # shellcheck disable=SC2086
-python3 "$root/bench/firmware/collect.py" --build "$nano_dir" --newlib-build "$full_dir" --traces "$traces" \
+python3 "$root/bench/firmware/collect.py" --board "$board" --build "$nano_dir" ${full_dir:+--newlib-build "$full_dir"} --traces "$traces" \
     --out "$out" --jobs "$jobs" "--opt=${opt:--Os}${cpu:+ -mcpu=$cpu}${defines:+ -D$(echo "$defines" | sed 's/;/ -D/g')}" \
     $collect_args || status=$?
 end=$(date +%s)

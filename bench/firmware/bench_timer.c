@@ -1,12 +1,28 @@
-/* TIMER0 set-up and the calibration of the timed call (see bench_timer.h). */
+/* The counter's set-up and the calibration of the timed call (see bench_timer.h). */
 #include "bench_timer.h"
 
 #include "fw.h"
 
+#if defined(__riscv)
+static void counter_start(void)
+{
+    __asm__ volatile("csrw mcountinhibit, zero"); /* every counter runs (minstret is bit 2) */
+}
+#else
 #define TIMER0_CTRL (*(volatile uint32_t *)0x40000000u)
 #define TIMER0_VALUE (*(volatile uint32_t *)0x40000004u)
 #define TIMER0_RELOAD (*(volatile uint32_t *)0x40000008u)
 #define TIMER0_INTCLEAR (*(volatile uint32_t *)0x4000000Cu)
+
+static void counter_start(void)
+{
+    TIMER0_CTRL = 0;
+    TIMER0_RELOAD = 0xffffffffu;
+    TIMER0_VALUE = 0xffffffffu;
+    TIMER0_INTCLEAR = 1;
+    TIMER0_CTRL = 1; /* enable; clock: PCLK; no interrupt */
+}
+#endif
 
 bench_calibration_t bench_cal;
 
@@ -18,11 +34,7 @@ static uint32_t raw_instructions(void (*fn)(void))
 
 bool bench_timer_init(bench_calibration_t *cal)
 {
-    TIMER0_CTRL = 0;
-    TIMER0_RELOAD = 0xffffffffu;
-    TIMER0_VALUE = 0xffffffffu;
-    TIMER0_INTCLEAR = 1;
-    TIMER0_CTRL = 1; /* enable; clock: PCLK; no interrupt */
+    counter_start();
 
     cal->empty_ticks_min = UINT32_MAX;
     cal->empty_ticks_max = 0;

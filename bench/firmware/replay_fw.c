@@ -824,13 +824,16 @@ int main(void)
     }
     arena_bytes = (size_t)trace.arena;
 
-    /* The arena: the PSRAM bank where the board has one (16 MiB on mps2), else free RAM. */
+    /* The arena: the PSRAM bank where the board has one (16 MiB on mps2), else free RAM (RISC-V virt). */
 #ifdef FW_HAVE_RAM2
     if (arena_bytes <= (size_t)((unsigned char *)fw_ram2_end - (unsigned char *)fw_ram2_start)) {
         arena = fw_ram2_start;
     }
 #endif
     if (arena == NULL) {
+        /* On a 64 KiB boundary, as the PSRAM bank is: where an aligned request lands depends on the
+         * arena's address modulo its alignment, which must not move with the size of the image. */
+        scratch_next = (unsigned char *)(((uintptr_t)scratch_next + 0xffffu) & ~(uintptr_t)0xffffu);
         arena = scratch(arena_bytes);
     }
     memset(arena, 0xa5, arena_bytes);

@@ -10,7 +10,7 @@ int main(void)
     bench_calibration_t cal;
     bool ok = bench_timer_init(&cal);
     fw_printf("{\"kind\":\"timer\",\"board\":\"%s\",\"empty_call_ticks\":[%u,%u],\"empty_call_instructions\":%u,"
-              "\"ticks_per_instruction\":25.6,\"nops\":{\"1\":%u,\"100\":%u,\"1000\":%u,\"10000\":%u},\"ok\":%s}\n",
+              "\"ticks_per_instruction\":" BENCH_TICKS_PER_INSTRUCTION ",\"nops\":{\"1\":%u,\"100\":%u,\"1000\":%u,\"10000\":%u},\"ok\":%s}\n",
               FW_BOARD, (unsigned)cal.empty_ticks_min, (unsigned)cal.empty_ticks_max,
               (unsigned)cal.empty_instructions, (unsigned)cal.nops[0], (unsigned)cal.nops[1], (unsigned)cal.nops[2],
               (unsigned)cal.nops[3], ok ? "true" : "false");

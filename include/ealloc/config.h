@@ -17,10 +17,12 @@
 
 /*
  * EA_ALIGN — alignment of every block returned by the plain allocation calls.
- * Default: alignof(max_align_t), what malloc promises (8 on Arm EABI and
- * RV32, 16 on x86-64 and i386 glibc). A power of two, at least the size of a
- * pointer and at most 4096. A smaller value than the default saves memory on
- * tiny blocks but is then no longer enough for every C type.
+ * Default: alignof(max_align_t), what malloc promises (8 on Arm EABI; 16 on
+ * RV32, whose long double is a 16-byte quad, and on x86-64 and i386 glibc).
+ * A power of two, at least the size of a pointer and at most 4096. A smaller
+ * value than the default saves memory on tiny blocks but is then no longer
+ * enough for every C type (on RV32, 8 suits firmware without long double:
+ * docs/performance.md, "RV32").
  */
 #ifndef EA_ALIGN
 #define EA_ALIGN _Alignof(max_align_t)
@@ -104,18 +106,19 @@ _Static_assert((EA_TLSF_SMALL_CODE) == 0 || (EA_TLSF_SMALL_CODE) == 1, "EA_TLSF_
  * EA_BITSCAN_MUL — how a core without a count-leading-zeros instruction
  * (Cortex-M0/M0+, RV32 without Zbb) finds a bit in the TLSF class bits and a
  * size's class. 1: the bit is isolated and named by one multiply and a table
- * of 32 bytes (Cortex-M0+: alloc 9-39 instructions faster at the median than
- * with 0, docs/performance.md); 0: a binary search of shifts, no multiply.
- * Default 1 on ARMv6-M (Cortex-M0/M0+/M1), where it was measured; 0 elsewhere
- * (on RV32 the shifts need no flag tricks and find the highest bit in one
- * instruction more than the multiply does, and a core without the M
- * extension would call a library routine to multiply). Set 0 on a
- * Cortex-M0/M0+ built with the small 32-cycle multiplier, where the
- * multiplies cost more cycles than the shifts. Cores with the instruction
- * ignore it. Either way branch-free and O(1).
+ * of 32 bytes (tlsf alloc at the median 9-39 instructions faster than with 0
+ * on the Cortex-M0+, up to 17 on RV32IMAC; docs/performance.md); 0: a binary
+ * search of shifts, no multiply. Default 1 on ARMv6-M (Cortex-M0/M0+/M1) and
+ * on RV32 with the M extension, where it was measured; 0 elsewhere (a RISC-V
+ * core without M would call a library routine to multiply; RV64 is not
+ * measured). Set 0 on a core
+ * whose multiplier is slow — a Cortex-M0/M0+ built with the small 32-cycle
+ * one, a RISC-V core with a bit-serial one — where the multiplies cost more
+ * cycles than the shifts. Cores with the instruction ignore it. Either way
+ * branch-free and O(1).
  */
 #ifndef EA_BITSCAN_MUL
-#if defined(__ARM_ARCH_6M__)
+#if defined(__ARM_ARCH_6M__) || (defined(__riscv) && defined(__riscv_mul) && __riscv_xlen == 32)
 #define EA_BITSCAN_MUL 1
 #else
 #define EA_BITSCAN_MUL 0
