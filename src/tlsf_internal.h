@@ -103,10 +103,19 @@ static inline block_t **footer_before(const block_t *b)
  * The class of a block of size bytes, as one flat index: first level
  * index * SL_COUNT + second level index. Sizes below 2^(SMALL_LOG2 + 1) are
  * in linear classes one granule apart; above, each power of two [2^f, 2^(f+1))
- * is cut into SL_COUNT classes. One bit scan, no branch.
+ * is cut into SL_COUNT classes. One bit scan, no branch — except on cores
+ * without a scan instruction (EA_BITSCAN_SOFT), where a scan is a call of
+ * 7 to 25 instructions and the linear classes, which most requests and many
+ * freed blocks fall in, are worth a branch around it (tlsf-speed-log.md,
+ * "The linear classes without a scan").
  */
 EA_ALWAYS_INLINE static inline unsigned class_of(size_t size)
 {
+#if EA_BITSCAN_SOFT
+    if (size < ((size_t)1 << (EA_TLSF_SMALL_LOG2 + 1))) {
+        return (unsigned)(size >> (EA_TLSF_SMALL_LOG2 - EA_TLSF_SL_LOG2));
+    }
+#endif
     unsigned f = fls_size(size | ((size_t)1 << EA_TLSF_SMALL_LOG2));
     return ((f - EA_TLSF_SMALL_LOG2) << EA_TLSF_SL_LOG2) + (unsigned)(size >> (f - EA_TLSF_SL_LOG2));
 }

@@ -106,8 +106,8 @@ _Static_assert((EA_TLSF_SMALL_CODE) == 0 || (EA_TLSF_SMALL_CODE) == 1, "EA_TLSF_
  * EA_BITSCAN_MUL — how a core without a count-leading-zeros instruction
  * (Cortex-M0/M0+, RV32 without Zbb) finds a bit in the TLSF class bits and a
  * size's class. 1: the bit is isolated and named by one multiply and a table
- * of 32 bytes (tlsf alloc at the median 9-39 instructions faster than with 0
- * on the Cortex-M0+, up to 17 on RV32IMAC; docs/performance.md); 0: a binary
+ * of 32 bytes (tlsf alloc at the median up to 38 instructions faster than
+ * with 0 on the Cortex-M0+, up to 17 on RV32IMAC; docs/performance.md); 0: a binary
  * search of shifts, no multiply. Default 1 on ARMv6-M (Cortex-M0/M0+/M1) and
  * on RV32 with the M extension, where it was measured; 0 elsewhere (a RISC-V
  * core without M would call a library routine to multiply; RV64 is not
