@@ -20,16 +20,19 @@
 #                    so the counts are that core's; the rest of the image stays Cortex-M4 code
 #   --board BOARD    mps2-an386 (default), or riscv32-virt (RV32IMAC) / riscv32-virt-zbb (with Zbb):
 #                    the same replay and worst cases counted with RISC-V's minstret; back-ends llff and
-#                    tlsf with the port "none" only (no newlib there: the toolchain's C library is picolibc)
+#                    tlsf with the ports "none" and "riscv" (llff-rv, tlsf-rv); no newlib there (the
+#                    toolchain's C library is picolibc)
 #   --out DIR        where the results go (default: bench/results on mps2-an386, which `make bench`
 #                    regenerates; build/bench-results-BOARD on the RISC-V boards)
 #   --jobs N         parallel builds and QEMU runs (default 2)
 #   --trace NAME     only this trace (repeatable); --backends llff,tlsf,... only these back-ends
 #
 # Needs: arm-none-eabi-gcc with newlib and newlib-nano, qemu-system-arm, cmake, python3
-# (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake python3).
+# (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake python3); on the
+# RISC-V boards riscv64-unknown-elf-gcc with picolibc and qemu-system-riscv32 instead
+# (gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc).
 # Build directories: build/bench-fw-an386[-O2...] (nano.specs) and the same with -newlib
-# (full newlib, which needs its own link flags).
+# (full newlib, which needs its own link flags); build/bench-fw-riscv32-virt[-zbb][...].
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,7 +57,7 @@ while [ $# -gt 0 ]; do
     --backends) collect_args="$collect_args --backends $2"; shift 2 ;;
     --skip-wcet) collect_args="$collect_args --skip-wcet"; shift ;;
     --board) board=$2; shift 2 ;;
-    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "run-firmware-bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -67,8 +70,7 @@ riscv32-virt | riscv32-virt-zbb)
         echo "run-firmware-bench.sh: --cpu is for the Arm board; RISC-V: --board riscv32-virt or riscv32-virt-zbb" >&2
         exit 2
     fi
-    # Only these images exist there; a --backends given on the command line comes later and wins.
-    collect_args="--backends llff,tlsf$collect_args" ;;
+    ;;
 *) echo "run-firmware-bench.sh: --board is mps2-an386, riscv32-virt or riscv32-virt-zbb, not $board" >&2; exit 2 ;;
 esac
 for tool in $tools cmake python3; do
@@ -118,7 +120,8 @@ if [ "$board" = mps2-an386 ]; then
 else
     echo "== build ($nano_dir)"
     configure "$nano_dir"
-    cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_wcet \
+    cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_replay_ealloc_rv \
+        bench_wcet bench_wcet_rv \
         >"$nano_dir.build.log" 2>&1 || { tail -40 "$nano_dir.build.log"; exit 1; }
     full_dir=
 fi

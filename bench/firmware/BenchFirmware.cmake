@@ -11,8 +11,9 @@
 #   bench_replay_newlib_nano    newlib-nano's malloc (Arm, only when the build links nano.specs)
 #   bench_replay_newlib         full newlib's malloc (Arm, only when the build links without nano.specs)
 #   bench_wcet / bench_wcet_cm  worst cases of llff and tlsf, port "none" / "cortex-m" (Arm)
-# On RISC-V only the images with port "none" are built: the toolchain's C
-# library is picolibc, not newlib, and the riscv port's cost is not measured.
+#   bench_replay_ealloc_rv      RISC-V: the replay with the "riscv" port (mstatus.MIE), for the port's cost
+#   bench_wcet_rv               RISC-V: the worst cases with the "riscv" port
+# On RISC-V there is no newlib image: the toolchain's C library is picolibc.
 #
 # EALLOC_FW_BENCH_OPT: extra optimisation flag for the benchmarked copies of
 # the library (empty: the firmware build's own -Os). EALLOC_FW_BENCH_DEFINES:
@@ -56,12 +57,15 @@ endfunction()
 
 ealloc_add_bench_firmware(bench_timer_selftest SOURCES ${BENCH_FW_DIR}/timer_selftest.c)
 
-# The library with the port "none", and on Arm again with the "cortex-m" port.
+# The library with the port "none", and again with the board's own port ("cortex-m" or "riscv").
 set(bench_libs ealloc_bench_none)
 ealloc_add_library(ealloc_bench_none ${EALLOC_ROOT}/ports/none)
 if(FW_ARCH STREQUAL "cortex-m")
     ealloc_add_library(ealloc_bench_cm ${EALLOC_ROOT}/ports/cortex-m)
     list(APPEND bench_libs ealloc_bench_cm)
+else()
+    ealloc_add_library(ealloc_bench_rv ${EALLOC_ROOT}/ports/riscv)
+    list(APPEND bench_libs ealloc_bench_rv)
 endif()
 foreach(lib ${bench_libs})
     if(EALLOC_FW_BENCH_OPT)
@@ -85,6 +89,11 @@ ealloc_add_bench_firmware(bench_replay_ealloc
 ealloc_add_bench_firmware(bench_wcet SOURCES ${bench_wcet_sources}
     LIBS ealloc_bench_none INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="none")
 if(NOT FW_ARCH STREQUAL "cortex-m")
+    ealloc_add_bench_firmware(bench_replay_ealloc_rv
+        SOURCES ${bench_replay_sources} ${BENCH_FW_DIR}/backend_ealloc.c ${BENCH_FW_DIR}/backend_llff_walk.c
+        LIBS ealloc_bench_rv INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="riscv" BENCH_SUFFIX="-rv")
+    ealloc_add_bench_firmware(bench_wcet_rv SOURCES ${bench_wcet_sources}
+        LIBS ealloc_bench_rv INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="riscv")
     return()
 endif()
 

@@ -1,7 +1,7 @@
 /*
  * ealloc's back-ends for the firmware replay: llff and tlsf, as linked into
  * this image (the critical-section port is the library copy's: BENCH_PORT is
- * its name, BENCH_SUFFIX what the back-end names get, "" or "-cm").
+ * its name, BENCH_SUFFIX what the back-end names get, "", "-cm" or "-rv").
  *
  * The heap object (ea_llff_t / ea_tlsf_t) counts against the trace's arena,
  * as FORMAT.md asks of an allocator's bookkeeping: it is placed in the

@@ -59,9 +59,15 @@ BACKENDS = [
     ("tlsf", "bench_replay_ealloc", "build"),
     ("llff-cm", "bench_replay_ealloc_cm", "build"),
     ("tlsf-cm", "bench_replay_ealloc_cm", "build"),
+    ("llff-rv", "bench_replay_ealloc_rv", "build"),
+    ("tlsf-rv", "bench_replay_ealloc_rv", "build"),
     ("newlib-nano", "bench_replay_newlib_nano", "build"),
     ("newlib", "bench_replay_newlib", "newlib_build"),
 ]
+
+# The critical-section ports measured beside "none": back-end suffix, port, what it does.
+PORTS = [("-cm", "cortex-m", "PRIMASK save/disable/restore"),
+         ("-rv", "riscv", "mstatus.MIE cleared with csrrc and set again with csrs")]
 
 # Targets of issue #5 / the TLSF issue, and o1heap's reference (same traces, same board).
 TLSF_TARGET = {"alloc_median": 80, "alloc_max": 110, "free_median": 60, "free_max": 90}
@@ -199,8 +205,8 @@ def firmware_md(results, traces, backends, meta, failures):
                  "newlib, %s B for newlib-nano." % (meta.get("static_newlib", "?"), meta.get("static_nano", "?")))
                 if newlib_run else ""))
     L.append("Back-ends: `llff`, `tlsf` = ealloc with the `none` critical-section port"
-             + ("; `llff-cm`, `tlsf-cm` = the same with the `cortex-m` port (PRIMASK save/disable/restore), to show "
-                "the port's cost" if any(b.endswith("-cm") for b in backends) else "")
+             + "".join("; `llff%s`, `tlsf%s` = the same with the `%s` port (%s), to show the port's cost"
+                       % (sfx, sfx, port, how) for sfx, port, how in PORTS if any(b.endswith(sfx) for b in backends))
              + ("; `newlib-nano` = `--specs=nano.specs`; `newlib` = the full newlib (%s)" % meta["newlib"]
                 if newlib_run else "") + ".\n")
     if failures:
@@ -226,7 +232,7 @@ def firmware_md(results, traces, backends, meta, failures):
              "fragment-churn and ≥ 82%% on heap-efficiency. ✓ = met, ✗ = not met.\n" % (TLSF_TARGET["alloc_median"], TLSF_TARGET["alloc_max"],
                                                           TLSF_TARGET["free_median"], TLSF_TARGET["free_max"]))
     rows = []
-    for b in ("tlsf", "tlsf-cm"):
+    for b in ("tlsf", "tlsf-cm", "tlsf-rv"):
         for t in traces:
             r = by.get((t, b))
             if not r:
@@ -269,14 +275,16 @@ def firmware_md(results, traces, backends, meta, failures):
     L.append("Fill at the first failure, and the request that failed first:\n")
     L.append(table(["trace", "back-end", "fill at 1st failure", "target", "first failure"], rows) + "\n")
 
-    if any(b.endswith("-cm") for b in backends):
-        L.append("## Cost of the cortex-m critical-section port\n")
-        L.append("Difference `-cm` minus `none`, per call, in instructions (median · max):\n")
+    for sfx, port, _ in PORTS:
+        if not any(b.endswith(sfx) for b in backends):
+            continue
+        L.append("## Cost of the %s critical-section port\n" % port)
+        L.append("Difference `%s` minus `none`, per call, in instructions (median · max):\n" % sfx)
         rows = []
         for t in traces:
             row = [t]
             for b in ("llff", "tlsf"):
-                r0, r1 = by.get((t, b)), by.get((t, b + "-cm"))
+                r0, r1 = by.get((t, b)), by.get((t, b + sfx))
                 for key in ("alloc", "free", "realloc"):
                     if r0 and r1 and r0["instructions"][key]["calls"]:
                         s0, s1 = r0["instructions"][key], r1["instructions"][key]
@@ -350,8 +358,8 @@ def wcet_md(records, meta, failures):
              "(which free blocks exist, which bitmap levels they alone occupy), times one call, checks that the "
              "call took the block the case expects, and runs `check()`. %s\n"
              % (meta["date"], meta["board"], meta["opt"],
-                "`none` / `cortex-m` = the critical-section port." if meta["board"].startswith("mps2-")
-                else "Critical-section port `none`."))
+                "`none` / `%s` = the critical-section port." % ("cortex-m" if meta["board"].startswith("mps2-")
+                                                                  else "riscv")))
     if failures:
         L.append("**Runs that failed:** " + "; ".join(failures) + "\n")
     ports = sorted({r["port"] for r in records if r.get("kind") == "wcet"}, key=lambda p: p != "none")
@@ -442,7 +450,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--opt", default="-Os")
-    ap.add_argument("--backends", default=",".join(b[0] for b in BACKENDS))
+    ap.add_argument("--backends", help="default: every back-end the board's images have")
     ap.add_argument("--only-trace", action="append", help="replay only these traces (names without .trace)")
     ap.add_argument("--skip-wcet", action="store_true")
     a = ap.parse_args()
@@ -451,7 +459,9 @@ def main():
 
     t_start = time.monotonic()
     dirs = {"build": a.build, "newlib_build": a.newlib_build}
-    want = a.backends.split(",")
+    arm = a.board.startswith("mps2-")
+    on_board = [b[0] for b in BACKENDS if not b[0].endswith("-rv")] if arm else ["llff", "tlsf", "llff-rv", "tlsf-rv"]
+    want = a.backends.split(",") if a.backends else on_board
     backends = [b for b in BACKENDS if b[0] in want]
     traces = sorted(f[:-6] for f in os.listdir(a.traces) if f.endswith(".trace"))
     if a.only_trace:
@@ -480,8 +490,9 @@ def main():
                 continue
             jobs.append((t, name, e, [name, os.path.join(os.path.abspath(a.traces), t + ".trace")]))
     wcet_jobs = [] if a.skip_wcet else [("wcet", p, elf(img, "build"), []) for p, img in
-                                        (("none", "bench_wcet"), ("cortex-m", "bench_wcet_cm"))
-                                        if p == "none" or a.board.startswith("mps2-")]
+                                        (("none", "bench_wcet"), ("cortex-m", "bench_wcet_cm"),
+                                         ("riscv", "bench_wcet_rv"))
+                                        if p == "none" or (p == "cortex-m") == a.board.startswith("mps2-")]
 
     results, wcet_records, slow = [], [], []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
