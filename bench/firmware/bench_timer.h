@@ -29,7 +29,7 @@
 typedef struct bench_call {
     uintptr_t fn; /* the function, called as fn(a0, a1, a2); extra arguments are ignored by the callee */
     uintptr_t a0, a1, a2;
-    uintptr_t ret; /* its result (r0) */
+    uintptr_t ret; /* its result (r0 on Arm, a0 on RISC-V) */
 } bench_call_t;
 
 /* Raw ticks of the counter across the call (see timed_call_*.S). */

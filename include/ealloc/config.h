@@ -107,15 +107,14 @@ _Static_assert((EA_TLSF_SMALL_CODE) == 0 || (EA_TLSF_SMALL_CODE) == 1, "EA_TLSF_
  * (Cortex-M0/M0+, RV32 without Zbb) finds a bit in the TLSF class bits and a
  * size's class. 1: the bit is isolated and named by one multiply and a table
  * of 32 bytes (tlsf alloc at the median up to 38 instructions faster than
- * with 0 on the Cortex-M0+, up to 17 on RV32IMAC; docs/performance.md); 0: a binary
- * search of shifts, no multiply. Default 1 on ARMv6-M (Cortex-M0/M0+/M1) and
- * on RV32 with the M extension, where it was measured; 0 elsewhere (a RISC-V
- * core without M would call a library routine to multiply; RV64 is not
- * measured). Set 0 on a core
- * whose multiplier is slow — a Cortex-M0/M0+ built with the small 32-cycle
- * one, a RISC-V core with a bit-serial one — where the multiplies cost more
- * cycles than the shifts. Cores with the instruction ignore it. Either way
- * branch-free and O(1).
+ * with 0 on the Cortex-M0+, up to 17 on RV32IMAC; docs/performance.md); 0: a
+ * binary search of shifts, no multiply. Default 1 on ARMv6-M (Cortex-M0/M0+/
+ * M1) and on RV32 with the M extension, where it was measured; 0 elsewhere
+ * (a RISC-V core without M would call a library routine to multiply; RV64 is
+ * not measured). Set 0 on a core whose multiplier is slow — a Cortex-M0/M0+
+ * built with the small 32-cycle one, a RISC-V core with a bit-serial one —
+ * where the multiplies cost more cycles than the shifts. Cores with the
+ * instruction ignore it. Either way branch-free and O(1).
  */
 #ifndef EA_BITSCAN_MUL
 #if defined(__ARM_ARCH_6M__) || (defined(__riscv) && defined(__riscv_mul) && __riscv_xlen == 32)
