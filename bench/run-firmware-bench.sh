@@ -107,23 +107,21 @@ configure() { # dir, extra cmake args...
 }
 
 mkdir -p "$root/build"
-if [ "$board" = mps2-an386 ]; then
-    echo "== build (newlib-nano images: $nano_dir)"
-    configure "$nano_dir"
-    cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_replay_ealloc_cm \
-        bench_replay_newlib_nano bench_wcet bench_wcet_cm >"$nano_dir.build.log" 2>&1 ||
-        { tail -40 "$nano_dir.build.log"; exit 1; }
+# The images of the port "none" and of the board's own port (_cm on Arm, _rv on RISC-V); newlib on Arm only.
+case $board in
+mps2-an386) images="bench_replay_ealloc_cm bench_wcet_cm bench_replay_newlib_nano" ;;
+*) images="bench_replay_ealloc_rv bench_wcet_rv" full_dir= ;;
+esac
+echo "== build ($nano_dir)"
+configure "$nano_dir"
+# shellcheck disable=SC2086
+cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_wcet $images \
+    >"$nano_dir.build.log" 2>&1 || { tail -40 "$nano_dir.build.log"; exit 1; }
+if [ -n "$full_dir" ]; then
     echo "== build (full newlib image: $full_dir)"
     configure "$full_dir" -DEALLOC_ARM_SPECS=
     cmake --build "$full_dir" -j"$jobs" --target bench_replay_newlib >"$full_dir.build.log" 2>&1 ||
         { tail -40 "$full_dir.build.log"; exit 1; }
-else
-    echo "== build ($nano_dir)"
-    configure "$nano_dir"
-    cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_replay_ealloc_rv \
-        bench_wcet bench_wcet_rv \
-        >"$nano_dir.build.log" 2>&1 || { tail -40 "$nano_dir.build.log"; exit 1; }
-    full_dir=
 fi
 built=$(date +%s)
 echo "   built in $((built - start)) s"

@@ -25,10 +25,14 @@
 if(NOT EALLOC_BOARD MATCHES "^(mps2-|riscv32-virt)")
     message(FATAL_ERROR "EALLOC_FW_BENCH: the benchmark firmware counts instructions with the CMSDK TIMER0 of the mps2 boards or the minstret of RISC-V virt; EALLOC_BOARD=${EALLOC_BOARD} has neither")
 endif()
-if(FW_ARCH STREQUAL "riscv")
-    set(bench_timed_call_source ${EALLOC_ROOT}/bench/firmware/timed_call_riscv.S)
-else()
+# The timed call of the architecture, and the tag of the images and back-ends with the board's own
+# critical-section port (ports/${FW_ARCH}): _cm / -cm on Arm, _rv / -rv on RISC-V.
+if(FW_ARCH STREQUAL "cortex-m")
     set(bench_timed_call_source ${EALLOC_ROOT}/bench/firmware/timed_call_arm.S)
+    set(bench_port_tag cm)
+else()
+    set(bench_timed_call_source ${EALLOC_ROOT}/bench/firmware/timed_call_riscv.S)
+    set(bench_port_tag rv)
 endif()
 
 set(EALLOC_FW_BENCH_OPT "" CACHE STRING "optimisation flag for the benchmarked library copies (e.g. -O2; empty: -Os as the firmware build)")
@@ -58,16 +62,9 @@ endfunction()
 ealloc_add_bench_firmware(bench_timer_selftest SOURCES ${BENCH_FW_DIR}/timer_selftest.c)
 
 # The library with the port "none", and again with the board's own port ("cortex-m" or "riscv").
-set(bench_libs ealloc_bench_none)
 ealloc_add_library(ealloc_bench_none ${EALLOC_ROOT}/ports/none)
-if(FW_ARCH STREQUAL "cortex-m")
-    ealloc_add_library(ealloc_bench_cm ${EALLOC_ROOT}/ports/cortex-m)
-    list(APPEND bench_libs ealloc_bench_cm)
-else()
-    ealloc_add_library(ealloc_bench_rv ${EALLOC_ROOT}/ports/riscv)
-    list(APPEND bench_libs ealloc_bench_rv)
-endif()
-foreach(lib ${bench_libs})
+ealloc_add_library(ealloc_bench_port ${EALLOC_ROOT}/ports/${FW_ARCH})
+foreach(lib ealloc_bench_none ealloc_bench_port)
     if(EALLOC_FW_BENCH_OPT)
         target_compile_options(${lib} PRIVATE ${EALLOC_FW_BENCH_OPT})
     endif()
@@ -80,28 +77,21 @@ foreach(lib ${bench_libs})
     endif()
 endforeach()
 
+# The replay and the worst cases built on purpose, with each port.
 set(bench_replay_sources ${BENCH_FW_DIR}/replay_fw.c)
+set(bench_ealloc_sources ${bench_replay_sources} ${BENCH_FW_DIR}/backend_ealloc.c ${BENCH_FW_DIR}/backend_llff_walk.c)
 set(bench_wcet_sources ${BENCH_WCET_DIR}/wcet_main.c ${BENCH_WCET_DIR}/wcet_tlsf.c ${BENCH_WCET_DIR}/wcet_llff.c)
-ealloc_add_bench_firmware(bench_replay_ealloc
-    SOURCES ${bench_replay_sources} ${BENCH_FW_DIR}/backend_ealloc.c ${BENCH_FW_DIR}/backend_llff_walk.c
+ealloc_add_bench_firmware(bench_replay_ealloc SOURCES ${bench_ealloc_sources}
     LIBS ealloc_bench_none INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="none" BENCH_SUFFIX="")
-# Worst cases built on purpose.
+ealloc_add_bench_firmware(bench_replay_ealloc_${bench_port_tag} SOURCES ${bench_ealloc_sources}
+    LIBS ealloc_bench_port INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="${FW_ARCH}" BENCH_SUFFIX="-${bench_port_tag}")
 ealloc_add_bench_firmware(bench_wcet SOURCES ${bench_wcet_sources}
     LIBS ealloc_bench_none INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="none")
+ealloc_add_bench_firmware(bench_wcet_${bench_port_tag} SOURCES ${bench_wcet_sources}
+    LIBS ealloc_bench_port INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="${FW_ARCH}")
 if(NOT FW_ARCH STREQUAL "cortex-m")
-    ealloc_add_bench_firmware(bench_replay_ealloc_rv
-        SOURCES ${bench_replay_sources} ${BENCH_FW_DIR}/backend_ealloc.c ${BENCH_FW_DIR}/backend_llff_walk.c
-        LIBS ealloc_bench_rv INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="riscv" BENCH_SUFFIX="-rv")
-    ealloc_add_bench_firmware(bench_wcet_rv SOURCES ${bench_wcet_sources}
-        LIBS ealloc_bench_rv INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="riscv")
-    return()
+    return() # no newlib beside picolibc
 endif()
-
-ealloc_add_bench_firmware(bench_replay_ealloc_cm
-    SOURCES ${bench_replay_sources} ${BENCH_FW_DIR}/backend_ealloc.c ${BENCH_FW_DIR}/backend_llff_walk.c
-    LIBS ealloc_bench_cm INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="cortex-m" BENCH_SUFFIX="-cm")
-ealloc_add_bench_firmware(bench_wcet_cm SOURCES ${bench_wcet_sources}
-    LIBS ealloc_bench_cm INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="cortex-m")
 
 # newlib's malloc: the flavour this build directory links (EALLOC_ARM_SPECS).
 if(EALLOC_ARM_SPECS MATCHES "nano")

@@ -12,7 +12,7 @@ Runs, on mps2-an386 (or --board riscv32-virt, riscv32-virt-zbb) with
   * every trace x back-end through the replay images (one QEMU run each, so
     every allocator starts from a fresh heap; newlib's malloc state cannot be
     reset within a run);
-  * bench_wcet and bench_wcet_cm: the worst cases.
+  * bench_wcet and bench_wcet_cm (_rv on RISC-V): the worst cases.
 Writes firmware.jsonl, firmware.md, wcet.jsonl and wcet.md into --out. Exit
 status 1 if any run failed (the files are still written, with the failures).
 """
@@ -41,16 +41,18 @@ BOARDS = {
     "mps2-an386": {"qemu": "qemu-system-arm", "machine": ["-M", "mps2-an386"], "tools": "arm-none-eabi-",
                    "core": "Cortex-M4", "desc": "Board `mps2-an386` (Cortex-M4F)", "method": ARM_METHOD,
                    "arena": "in the PSRAM bank (0x21000000, 16 MiB, so the 1 MiB traces fit; the image's own RAM "
-                            "is ZBT SSRAM2/3)"},
+                            "is ZBT SSRAM2/3)", "port": "cortex-m", "tag": "cm", "newlib": True},
     "riscv32-virt": {"qemu": "qemu-system-riscv32", "machine": ["-M", "virt", "-bios", "none"],
                      "tools": "riscv64-unknown-elf-", "core": "RV32IMAC",
                      "desc": "Board `riscv32-virt` (RV32IMAC, no Zbb: software bit scans)", "method": RISCV_METHOD,
-                     "arena": RISCV_ARENA},
+                     "arena": RISCV_ARENA, "port": "riscv", "tag": "rv", "newlib": False},
     "riscv32-virt-zbb": {"qemu": "qemu-system-riscv32", "machine": ["-M", "virt", "-bios", "none", "-cpu", "rv32,zbb=on"],
                          "tools": "riscv64-unknown-elf-", "core": "RV32IMAC with Zbb",
                          "desc": "Board `riscv32-virt-zbb` (RV32IMAC + Zbb: `clz`/`ctz`)", "method": RISCV_METHOD,
-                         "arena": RISCV_ARENA},
+                         "arena": RISCV_ARENA, "port": "riscv", "tag": "rv", "newlib": False},
 }
+# port: the board's own critical-section port, measured beside "none" in the images and back-ends
+# tagged _<tag> / -<tag>; newlib: whether the board's images include newlib's malloc.
 BOARD = BOARDS["mps2-an386"]  # set from --board in main()
 
 # back-end name -> (image, build dir key)
@@ -358,8 +360,7 @@ def wcet_md(records, meta, failures):
              "(which free blocks exist, which bitmap levels they alone occupy), times one call, checks that the "
              "call took the block the case expects, and runs `check()`. %s\n"
              % (meta["date"], meta["board"], meta["opt"],
-                "`none` / `%s` = the critical-section port." % ("cortex-m" if meta["board"].startswith("mps2-")
-                                                                  else "riscv")))
+                "`none` / `%s` = the critical-section port." % BOARD["port"]))
     if failures:
         L.append("**Runs that failed:** " + "; ".join(failures) + "\n")
     ports = sorted({r["port"] for r in records if r.get("kind") == "wcet"}, key=lambda p: p != "none")
@@ -459,8 +460,8 @@ def main():
 
     t_start = time.monotonic()
     dirs = {"build": a.build, "newlib_build": a.newlib_build}
-    arm = a.board.startswith("mps2-")
-    on_board = [b[0] for b in BACKENDS if not b[0].endswith("-rv")] if arm else ["llff", "tlsf", "llff-rv", "tlsf-rv"]
+    tag = BOARD["tag"]
+    on_board = ["llff", "tlsf", "llff-" + tag, "tlsf-" + tag] + (["newlib-nano", "newlib"] if BOARD["newlib"] else [])
     want = a.backends.split(",") if a.backends else on_board
     backends = [b for b in BACKENDS if b[0] in want]
     traces = sorted(f[:-6] for f in os.listdir(a.traces) if f.endswith(".trace"))
@@ -490,9 +491,7 @@ def main():
                 continue
             jobs.append((t, name, e, [name, os.path.join(os.path.abspath(a.traces), t + ".trace")]))
     wcet_jobs = [] if a.skip_wcet else [("wcet", p, elf(img, "build"), []) for p, img in
-                                        (("none", "bench_wcet"), ("cortex-m", "bench_wcet_cm"),
-                                         ("riscv", "bench_wcet_rv"))
-                                        if p == "none" or (p == "cortex-m") == a.board.startswith("mps2-")]
+                                        (("none", "bench_wcet"), (BOARD["port"], "bench_wcet_" + tag))]
 
     results, wcet_records, slow = [], [], []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
