@@ -127,7 +127,7 @@ test-firmware:
 # The benchmark firmware in tlsf configurations make bench does not use, and on the RISC-V boards
 # (llff and tlsf): every trace's replay checks (patterns, overlaps, check()) and the worst-case heap
 # states, which must build and pass in each of them.
-BENCH_CONFIGS = EA_TLSF_SL_LOG2=2 EA_TLSF_SL_LOG2=5 EA_TLSF_SMALL_CODE=1
+BENCH_CONFIGS = EA_TLSF_SL_LOG2=2 EA_TLSF_SL_LOG2=5 EA_TLSF_SMALL_CODE=1 EA_TLSF_BITBAND=1
 BENCH_BOARDS = riscv32-virt riscv32-virt-zbb
 test-bench-configs:
 	@echo "== benchmark firmware (replay + worst cases under QEMU): Cortex-M4 with $(BENCH_CONFIGS); $(BENCH_BOARDS)"

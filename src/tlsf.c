@@ -101,7 +101,7 @@ EA_ALWAYS_INLINE static inline void list_remove(block_t **heads, size_t *map, bl
     }
     size_t at = offset_in_heads(heads, link);
     if (at < TLSF_HEADS_BYTES) {
-        clear_map_class_bit(map, (unsigned)(at / TLSF_HEAD_BYTES));
+        clear_head_bit(map, at);
     }
 }
 
@@ -707,13 +707,18 @@ void EA_UNTRACED(ea_tlsf_init)(ea_tlsf_t *h, void *start, size_t size)
 {
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
-    if (h->common.regions == NULL) {
+    const char *detail = PANIC_DETAIL;
+    if (EA_TLSF_BITBAND && !tlsf_bitband_reachable(h)) {
+        /* Its class bits would be written through an alias that is not theirs: refused before any write. */
+        fault = EA_FAULT_BAD_REGION;
+        detail = "ealloc tlsf: heap outside bit-band SRAM";
+    } else if (h->common.regions == NULL) {
         ea_heap_start_checks(&h->common, start);
         fault = add_region_core(h, start, size);
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
-        ea_heap_panic(&h->common, fault, PANIC_DETAIL);
+        ea_heap_panic(&h->common, fault, detail);
     }
 }
 

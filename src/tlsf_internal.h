@@ -156,9 +156,47 @@ static inline size_t map_bit(unsigned cls)
  * paths pass that address held in a register, HOLD_BASE in tlsf.c).
  */
 
+/*
+ * EA_TLSF_BITBAND (config.h): the ARMv7-M SRAM bit-band region, the MiB from
+ * 0x20000000, has an alias from 0x22000000 with one word per bit: a store of
+ * 1 or 0 to the word of bit b of the word at w sets or clears that bit alone.
+ * The alias word of bit b at w lies at 0x22000000 + (w - 0x20000000) * 32 +
+ * b * 4; since 0x20000000 * 32 wraps to 0 in 32 bits, that is (w << 5) +
+ * 0x22000000 + b * 4 — and the bits of consecutive words of class bits follow
+ * each other, so class c's word is the c-th from the first word's alias.
+ * init keeps the heap out of any other place (tlsf_bitband_reachable).
+ */
+#define TLSF_BITBAND_SRAM ((uintptr_t)0x20000000u)
+#define TLSF_BITBAND_SRAM_BYTES ((uintptr_t)0x100000u)
+#define TLSF_BITBAND_ALIAS ((uintptr_t)0x22000000u)
+
+#if EA_TLSF_BITBAND
+_Static_assert(sizeof(size_t) == 4 && sizeof(block_t *) == 4, "EA_TLSF_BITBAND: 32-bit words and list heads");
+
+/* The alias word of bit 0 of the word at word; bit b's is b words further. */
+EA_ALWAYS_INLINE static inline volatile uint32_t *bitband_alias(const size_t *word)
+{
+    return (volatile uint32_t *)(((uintptr_t)word << 5) + TLSF_BITBAND_ALIAS);
+}
+#endif
+
+/* Whether all the class bits of h (the summary too) lie in the bit-band SRAM. */
+static inline bool tlsf_bitband_reachable(const ea_tlsf_t *h)
+{
+    /* One unsigned compare: an address below the region wraps to a large offset. */
+    return (uintptr_t)h->class_map - TLSF_BITBAND_SRAM <= TLSF_BITBAND_SRAM_BYTES - sizeof h->class_map;
+}
+
 /* List cls has just filled: set its bit, and with a summary its word's bit. */
 EA_ALWAYS_INLINE static inline void set_map_class_bit(size_t *map, unsigned cls)
 {
+#if EA_TLSF_BITBAND
+    bitband_alias(map)[cls] = 1;
+    if (EA_TLSF_SUMMARY) {
+        bitband_alias(summary_in(map))[map_word(cls)] = 1;
+    }
+    return;
+#endif
     map[map_word(cls)] |= map_bit(cls);
     if (EA_TLSF_SUMMARY) {
         *summary_in(map) |= (size_t)1 << map_word(cls);
@@ -172,6 +210,14 @@ EA_ALWAYS_INLINE static inline void set_map_class_bit(size_t *map, unsigned cls)
  */
 EA_ALWAYS_INLINE static inline void clear_map_bit(size_t *map, unsigned w, unsigned bit)
 {
+#if EA_TLSF_BITBAND
+    bitband_alias(map)[w * EA_TLSF_MAP_BITS + bit] = 0;
+    /* Read back as volatile: the compiler must not take the word from before the store through the alias. */
+    if (EA_TLSF_SUMMARY && ((volatile size_t *)map)[w] == 0) {
+        bitband_alias(summary_in(map))[w] = 0;
+    }
+    return;
+#endif
     map[w] &= ~((size_t)1 << bit);
     if (EA_TLSF_SUMMARY && map[w] == 0) {
         *summary_in(map) &= ~((size_t)1 << w);
@@ -182,6 +228,23 @@ EA_ALWAYS_INLINE static inline void clear_map_bit(size_t *map, unsigned w, unsig
 EA_ALWAYS_INLINE static inline void clear_map_class_bit(size_t *map, unsigned cls)
 {
     clear_map_bit(map, map_word(cls), cls % EA_TLSF_MAP_BITS);
+}
+
+/*
+ * The list whose head lies at byte offset at from the first head has just
+ * emptied (list_remove finds it so). Through the bit-band alias, with no
+ * summary to keep, that offset is already the offset of the class's alias
+ * word (a word per head, a word per bit): one store.
+ */
+EA_ALWAYS_INLINE static inline void clear_head_bit(size_t *map, size_t at)
+{
+#if EA_TLSF_BITBAND
+    if (!EA_TLSF_SUMMARY) {
+        *(volatile uint32_t *)((uintptr_t)bitband_alias(map) + at) = 0;
+        return;
+    }
+#endif
+    clear_map_class_bit(map, (unsigned)(at / TLSF_HEAD_BYTES));
 }
 
 /* The same on a heap (the tests that damage heaps keep the bits as the allocator does). */

@@ -2,7 +2,9 @@
 # Compiles the library for the embedded targets with every warning an error:
 # Cortex-M0+, M4 and M7 (Thumb), a big-endian Cortex-M4 and RV32IMAC, each
 # with the port it would use there and with the "none" port, in a tracing
-# build (EA_TRACE=1) and in a build for flash (EA_TLSF_SMALL_CODE=1). Compile only:
+# build (EA_TRACE=1) and in a build for flash (EA_TLSF_SMALL_CODE=1); and the Cortex-M3
+# and M4 with the class bits through the bit-band alias (EA_TLSF_BITBAND=1), with gcc and
+# clang. Compile only:
 # running on those cores is the firmware tests' job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,5 +37,29 @@ for t in "${targets[@]}"; do
         done
     done
     echo "   ok  $cc $arch"
+done
+# The class bits through the bit-band alias (EA_TLSF_BITBAND): only on little-endian ARMv7-M,
+# the Cortex-M3 and M4 (config.h refuses it elsewhere; tests/config checks that).
+for arch in "-mcpu=cortex-m3 -mthumb" "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"; do
+    for p in cortex-m none; do
+        for src in $sources; do
+            # shellcheck disable=SC2086
+            arm-none-eabi-gcc $flags $arch -DEA_TLSF_BITBAND=1 -Iports/$p -c "$src" -o "$out/$(basename "$src" .c).o"
+            count=$((count + 1))
+        done
+    done
+    echo "   ok  arm-none-eabi-gcc $arch -DEA_TLSF_BITBAND=1"
+done
+# The same with clang, the other compiler the library must be clean under (the C library's
+# headers from the Arm toolchain's newlib).
+newlib_include=$(echo '#include <string.h>' | arm-none-eabi-gcc -E -x c - | sed -n 's/^# [0-9]* "\(.*\)\/string\.h".*/\1/p' | head -1)
+for target in "thumbv7m-none-eabi -mcpu=cortex-m3" "thumbv7em-none-eabi -mcpu=cortex-m4"; do
+    for src in $sources; do
+        # shellcheck disable=SC2086
+        clang --target=$target $flags -isystem "$newlib_include" -DEA_TLSF_BITBAND=1 -Iports/cortex-m -c "$src" \
+            -o "$out/$(basename "$src" .c).o"
+        count=$((count + 1))
+    done
+    echo "   ok  clang --target=$target -DEA_TLSF_BITBAND=1"
 done
 echo "cross builds: $count objects compiled, no warnings"

@@ -24,6 +24,7 @@ targets=(
 objects=$(printf '%s\n' src/*.c | grep -v panic_hosted) # panic_hosted.c needs a hosted C library
 rows=()
 small_rows=()
+bitband_rows=()
 min_rows=()
 for t in "${targets[@]}"; do
     IFS='|' read -r name cc port arch <<<"$t"
@@ -41,9 +42,18 @@ for t in "${targets[@]}"; do
         $cc $flags $arch -Iports/$p -DEA_TLSF_SMALL_CODE=1 -c src/tlsf.c -o "$obj"
         read -r text _ < <($size_tool "$obj" | tail -1)
         small_rows+=("| $name | $p | tlsf.c | EA_TLSF_SMALL_CODE=1 | $text |")
+        variants=("llff|$name-$p-llff.o|default" "tlsf|$name-$p-tlsf.o|default"
+            "tlsf|$name-$p-tlsf-small.o|EA_TLSF_SMALL_CODE=1")
+        if [ "$name" = cortex-m4 ]; then # bit-banding: Cortex-M3/M4 only (config.h)
+            obj="$tmp/$name-$p-tlsf-bitband.o"
+            # shellcheck disable=SC2086
+            $cc $flags $arch -Iports/$p -DEA_TLSF_BITBAND=1 -c src/tlsf.c -o "$obj"
+            read -r text _ < <($size_tool "$obj" | tail -1)
+            bitband_rows+=("| $name | $p | tlsf.c | EA_TLSF_BITBAND=1 | $text |")
+            variants+=("tlsf|$name-$p-tlsf-bitband.o|EA_TLSF_BITBAND=1")
+        fi
         # Only init, alloc and free kept from the objects above: what the smallest firmware pays.
-        for variant in "llff|$name-$p-llff.o|default" "tlsf|$name-$p-tlsf.o|default" \
-            "tlsf|$name-$p-tlsf-small.o|EA_TLSF_SMALL_CODE=1"; do
+        for variant in "${variants[@]}"; do
             IFS='|' read -r backend backend_obj label <<<"$variant"
             # shellcheck disable=SC2086
             ${cc%% *} $arch -nostdlib -r -Wl,--gc-sections,-e,0,-u,ea_${backend}_init,-u,ea_${backend}_alloc \
@@ -81,6 +91,16 @@ done
     echo "| target | port | object | configuration | .text |"
     echo "| --- | --- | --- | --- | ---: |"
     printf '%s\n' "${small_rows[@]}"
+    echo
+    echo "## Class bits through the bit-band alias"
+    echo
+    echo "\`EA_TLSF_BITBAND=1\` (include/ealloc/config.h; Cortex-M3/M4 parts with bit-banding only): tlsf"
+    echo "sets and clears its class bits with one store to the SRAM bit-band alias; same placement, fewer"
+    echo "instructions per call (docs/tlsf.md)."
+    echo
+    echo "| target | port | object | configuration | .text |"
+    echo "| --- | --- | --- | --- | ---: |"
+    printf '%s\n' "${bitband_rows[@]}"
     echo
     echo "## The smallest firmware"
     echo

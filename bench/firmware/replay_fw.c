@@ -824,8 +824,10 @@ int main(void)
     }
     arena_bytes = (size_t)trace.arena;
 
-    /* The arena: the PSRAM bank where the board has one (16 MiB on mps2), else free RAM (RISC-V virt). */
-#ifdef FW_HAVE_RAM2
+    /* The arena: the PSRAM bank where the board has one (16 MiB on mps2), else free RAM (RISC-V virt).
+     * A library built with EA_TLSF_BITBAND needs the heap object, which lies at the arena's start, in
+     * the bit-band SRAM (the first MiB of the mps2 RAM): free RAM then. */
+#if defined(FW_HAVE_RAM2) && !(defined(EA_TLSF_BITBAND) && EA_TLSF_BITBAND)
     if (arena_bytes <= (size_t)((unsigned char *)fw_ram2_end - (unsigned char *)fw_ram2_start)) {
         arena = fw_ram2_start;
     }

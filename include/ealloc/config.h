@@ -103,6 +103,36 @@ _Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_
 _Static_assert((EA_TLSF_SMALL_CODE) == 0 || (EA_TLSF_SMALL_CODE) == 1, "EA_TLSF_SMALL_CODE must be 0 or 1");
 
 /*
+ * EA_TLSF_BITBAND — on a Cortex-M3 or M4 with bit-banding, set and clear the
+ * TLSF class bits through the SRAM bit-band alias (0x22000000): one store
+ * instead of a load, a shift, a mask and a store, whenever a list empties or
+ * fills (most allocations and frees). Cortex-M4, the 11 traces: up to 6
+ * fewer instructions per alloc and 7 per free at the median (within 1 of the
+ * default on the traces where lists rarely empty), the free worst case 80 ->
+ * 69, 44 bytes less code; the same placement (docs/tlsf.md). The heap
+ * object (ea_tlsf_t) must then lie in the bit-band SRAM, the first MiB from
+ * 0x20000000: init refuses any other place with EA_FAULT_BAD_REGION before
+ * it writes anything. Only for parts that implement bit-banding, an option
+ * of the Cortex-M3 and M4 that many of their parts have (STM32F1/F2/F4,
+ * LPC17xx, SAM3/SAM4, Tiva C) and some do not: the part's reference manual
+ * says. No Cortex-M7 or ARMv8-M core has it: builds for ARMv6-M or ARMv8-M,
+ * and big-endian builds, refuse the knob, but a Cortex-M7 build takes it (the
+ * same architecture macros as the M4), so do not set it there. 0 (default)
+ * or 1.
+ */
+#ifndef EA_TLSF_BITBAND
+#define EA_TLSF_BITBAND 0
+#endif
+_Static_assert((EA_TLSF_BITBAND) == 0 || (EA_TLSF_BITBAND) == 1, "EA_TLSF_BITBAND must be 0 or 1");
+#if (EA_TLSF_BITBAND) && !defined(__ARM_ARCH_7M__) && !defined(__ARM_ARCH_7EM__)
+#error "EA_TLSF_BITBAND must be 0 on this target: bit-banding exists only on ARMv7-M (Cortex-M3, M4)"
+#endif
+#if (EA_TLSF_BITBAND) && defined(__ARM_BIG_ENDIAN)
+/* The alias numbers the bits of each byte in turn; the class bits are numbered in the word's value. */
+#error "EA_TLSF_BITBAND must be 0 on a big-endian core: the heap numbers the alias's bits little-endian"
+#endif
+
+/*
  * EA_BITSCAN_MUL — how a core without a count-leading-zeros instruction
  * (Cortex-M0/M0+, RV32 without Zbb) finds a bit in the TLSF class bits and a
  * size's class. 1: the bit is isolated and named by one multiply and a table

@@ -41,7 +41,8 @@ typedef struct ea_stats {
 /* Why ea_panic was called. */
 typedef enum ea_fault {
     EA_FAULT_DOUBLE_INIT = 1,   /* init of a heap that already has memory */
-    EA_FAULT_BAD_REGION = 2,    /* init with NULL, size 0, a region too small or one that wraps */
+    EA_FAULT_BAD_REGION = 2,    /* init with NULL, size 0, a region too small or one that wraps
+                                 * (EA_TLSF_BITBAND: also a tlsf heap object outside the bit-band SRAM) */
     EA_FAULT_NOT_INIT = 3,      /* add_region on a heap that was never initialised */
     EA_FAULT_DOUBLE_FREE = 4,   /* free or realloc of a block that is already free */
     EA_FAULT_FOREIGN_POINTER = 5, /* a pointer this heap did not return */

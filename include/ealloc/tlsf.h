@@ -80,7 +80,10 @@ typedef struct ea_tlsf {
  * several regions. Panics with EA_FAULT_DOUBLE_INIT if the heap already has
  * memory, and with EA_FAULT_BAD_REGION for a NULL start, size 0, a region that
  * wraps past the top of the address space, or one too small for a region
- * descriptor, one block and the end marker. O(1) (O(size / largest block)).
+ * descriptor, one block and the end marker; built with EA_TLSF_BITBAND, also
+ * with EA_FAULT_BAD_REGION (detail "... bit-band ...") for a heap object
+ * whose class bits lie outside the bit-band SRAM, before anything is written.
+ * O(1) (O(size / largest block)).
  */
 void ea_tlsf_init(ea_tlsf_t *h, void *start, size_t size);
 

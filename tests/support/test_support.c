@@ -23,6 +23,7 @@ unsigned char *second_arena = second_storage;
 
 jmp_buf *panic_landing;
 int last_fault;
+const char *last_detail;
 unsigned panic_count;
 unsigned panic_inside_section;
 
@@ -34,8 +35,8 @@ size_t oom_align;
 /* Replaces the library's weak default: record, then land in EXPECT_PANIC. */
 void ea_panic(ea_fault_t why, const char *detail)
 {
-    (void)detail;
     last_fault = (int)why;
+    last_detail = detail;
     panic_count++;
     if (ea_test_cs_depth != 0) {
         panic_inside_section++;

@@ -71,6 +71,7 @@ void assert_pattern(const void *p, size_t size, unsigned seed);
 /* The panic catcher: run stmt, expect ea_panic(fault) from it, and return. */
 extern jmp_buf *panic_landing;
 extern int last_fault;
+extern const char *last_detail; /* the detail string of the last panic */
 extern unsigned panic_count;
 extern unsigned panic_inside_section; /* panics that arrived with a section still open */
 

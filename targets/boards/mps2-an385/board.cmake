@@ -8,3 +8,4 @@ set(FW_QEMU_ARGS -M mps2-an385)
 set(FW_NUM_IRQS 32)
 set(FW_HAVE_RAM2 ON)
 set(FW_BITSCAN_SOFT 0) # the bit scans use the CLZ instruction
+set(FW_BITBAND ON) # Cortex-M3/M4 with the SRAM bit-band region: the EA_TLSF_BITBAND tests
