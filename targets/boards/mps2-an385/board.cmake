@@ -9,3 +9,4 @@ set(FW_NUM_IRQS 32)
 set(FW_HAVE_RAM2 ON)
 set(FW_BITSCAN_SOFT 0) # the bit scans use the CLZ instruction
 set(FW_BITBAND ON) # Cortex-M3/M4 with the SRAM bit-band region: the EA_TLSF_BITBAND tests
+set(FW_IRQ_HEAP_TEST ON) # tests/target/irq_heap.c: interrupt-time allocation, cortex-m and none ports

@@ -9,3 +9,4 @@ set(FW_QEMU_ARGS -M mps2-an500)
 set(FW_NUM_IRQS 32)
 set(FW_HAVE_RAM2 ON)
 set(FW_BITSCAN_SOFT 0) # the bit scans use the CLZ instruction
+set(FW_IRQ_HEAP_TEST ON) # tests/target/irq_heap.c: interrupt-time allocation, cortex-m and none ports
