@@ -56,7 +56,7 @@ if(FW_HAVE_RAM2)
     list(APPEND FW_DEFINES FW_HAVE_RAM2)
 endif()
 target_compile_definitions(fw_support PUBLIC ${FW_DEFINES})
-target_include_directories(fw_support PUBLIC ${FW_TARGETS_DIR}/common PRIVATE ${EALLOC_ROOT}/include)
+target_include_directories(fw_support PUBLIC ${FW_TARGETS_DIR}/common ${FW_ARCH_DIR} PRIVATE ${EALLOC_ROOT}/include)
 target_compile_options(fw_support PRIVATE $<$<COMPILE_LANGUAGE:C>:${FW_WARNINGS}>)
 
 # The cmocka stand-in.

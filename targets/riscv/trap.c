@@ -1,7 +1,8 @@
 /*
  * Machine-mode traps on RV32: interrupts go to fw_riscv_interrupt (weak; a
  * firmware that enables an interrupt source defines it), everything else is
- * reported through semihosting and stops QEMU with FW_EXIT_FAULT.
+ * offered to fw_riscv_exception (weak; a test that expects faults defines
+ * it), then reported through semihosting and stops QEMU with FW_EXIT_FAULT.
  */
 #include <stdint.h>
 
@@ -10,6 +11,7 @@
 #define MCAUSE_INTERRUPT ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
 
 void fw_trap(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval, const uintptr_t *saved);
+void fw_riscv_exception(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval);
 
 /*
  * Called for every interrupt with its cause number (3 software, 7 timer,
@@ -20,6 +22,14 @@ __attribute__((weak)) void fw_riscv_interrupt(uintptr_t cause)
     fw_flush();
     fw_printf("\n*** unexpected interrupt %lu: no handler\n", (unsigned long)cause);
     fw_exit(FW_EXIT_FAULT);
+}
+
+/* Called first for every exception; the default leaves it to the report below. */
+__attribute__((weak)) void fw_riscv_exception(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval)
+{
+    (void)mcause;
+    (void)mepc;
+    (void)mtval;
 }
 
 static const char *exception_name(uintptr_t cause)
@@ -39,6 +49,7 @@ void fw_trap(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval, const uintptr_t 
         fw_riscv_interrupt(mcause & ~MCAUSE_INTERRUPT);
         return;
     }
+    fw_riscv_exception(mcause, mepc, mtval);
     fw_flush(); /* end whatever line was being printed */
     fw_printf("\n*** trap: %s (mcause %lu)\n", exception_name(mcause), (unsigned long)mcause);
     fw_printf("    mepc=0x%08lx mtval=0x%08lx ra=0x%08lx sp=0x%08lx\n", (unsigned long)mepc,

@@ -52,47 +52,24 @@ static void stop_timer(void)
 
 #elif defined(__riscv)
 
-/* QEMU virt CLINT, hart 0. */
-#define CLINT_MTIMECMP_LO (*(volatile uint32_t *)0x02004000u)
-#define CLINT_MTIMECMP_HI (*(volatile uint32_t *)0x02004004u)
-#define CLINT_MTIME_LO (*(volatile uint32_t *)0x0200BFF8u)
-#define CLINT_MTIME_HI (*(volatile uint32_t *)0x0200BFFCu)
-#define MIE_MTIE ((uintptr_t)1 << 7)
-#define MSTATUS_MIE ((uintptr_t)1 << 3)
-
-static uint64_t mtime(void)
-{
-    uint32_t hi, lo;
-    do {
-        hi = CLINT_MTIME_HI;
-        lo = CLINT_MTIME_LO;
-    } while (hi != CLINT_MTIME_HI);
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static void arm_timer(uint64_t when)
-{
-    CLINT_MTIMECMP_HI = UINT32_MAX; /* no spurious match while the halves are written */
-    CLINT_MTIMECMP_LO = (uint32_t)when;
-    CLINT_MTIMECMP_HI = (uint32_t)(when >> 32);
-}
+#include "clint.h"
 
 void fw_riscv_interrupt(uintptr_t cause)
 {
-    if (cause != 7) {
+    if (cause != CAUSE_MACHINE_TIMER) {
         fw_printf("unexpected interrupt %lu\n", (unsigned long)cause);
         fw_exit(FW_EXIT_FAULT);
     }
     if (++ticks == TICKS_WANTED) {
         __asm__ volatile("csrc mie, %0" : : "r"(MIE_MTIE));
     } else {
-        arm_timer(mtime() + 1000); /* 10 MHz timebase: 100 us */
+        clint_arm_timer(clint_mtime() + 1000); /* 10 MHz timebase: 100 us */
     }
 }
 
 static void start_timer(void)
 {
-    arm_timer(mtime() + 1000);
+    clint_arm_timer(clint_mtime() + 1000);
     __asm__ volatile("csrs mie, %0" : : "r"(MIE_MTIE));
     __asm__ volatile("csrs mstatus, %0" : : "r"(MSTATUS_MIE) : "memory");
 }

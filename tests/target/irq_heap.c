@@ -2,10 +2,11 @@
  * Interrupt safety: one heap, used at the same time by the main loop and by
  * an interrupt handler that preempts it.
  *
- * SysTick fires every IRQ_PERIOD_TICKS core clocks (500 by default: about
- * 625 instructions under QEMU's -icount shift=5, which also puts every
- * interrupt on the same instruction in every run). Each interrupt does one
- * heap operation on blocks of its own: it verifies and frees a block, or
+ * A timer interrupt (the tick: SysTick on Cortex-M, the machine timer on
+ * RISC-V; irq_heap_hw.h and one file per architecture) fires about every 625
+ * instructions under QEMU's -icount shift=5, which also puts every interrupt
+ * on the same instruction in every run. Each interrupt does one heap
+ * operation on blocks of its own: it verifies and frees a block, or
  * allocates one and fills it with a pattern. Meanwhile the main loop
  * allocates (plain and aligned), frees and reallocates blocks of its own
  * without pause, verifying every block's pattern before it frees or moves
@@ -20,11 +21,8 @@
  * with no critical section) the interrupt lands in the middle of main-loop
  * heap calls and the heap must be caught corrupted: a broken pattern, a
  * failed check, an ea_panic, a fault, or a heap call that never returns (a
- * watchdog on TIMER0, whose interrupt preempts SysTick). Every one of those
- * prints a line starting "heap corruption detected" and stops the run with
- * status 1.
- *
- * Cortex-M3 and up (NVIC byte-wide priorities, the CMSDK timer of the mps2 boards).
+ * watchdog that preempts the tick). Every one of those prints a line
+ * starting "heap corruption detected" and stops the run with status 1.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,50 +34,18 @@
 #include <cmocka.h>
 
 #include "fw_backend.h"
+#include "irq_heap_hw.h"
 
 #include "fw.h"
 
 #ifndef IRQ_OPS_WANTED
 #define IRQ_OPS_WANTED 100000u /* heap operations done by the interrupt handler in all */
 #endif
-#ifndef IRQ_PERIOD_TICKS
-#define IRQ_PERIOD_TICKS 500u /* SysTick period in core clocks */
-#endif
 #define IRQ_OPS_PER_TICK 1u
 #define IRQ_SLOTS 16u
 #define MAIN_SLOTS 48u
 #define CHECK_EVERY 64u
 #define ARENA_SIZE (24u * 1024u)
-
-/* ---- the hardware --------------------------------------------------------------------- */
-
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
-#define SCB_SHPR3 (*(volatile uint32_t *)0xE000ED20u)
-#define ICSR_PENDSTCLR (1u << 25)
-#define NVIC_ISER0 (*(volatile uint32_t *)0xE000E100u)
-#define NVIC_ICER0 (*(volatile uint32_t *)0xE000E180u)
-#define NVIC_IPR ((volatile uint8_t *)0xE000E400u)
-
-/* CMSDK APB TIMER0 of the mps2 boards: 0x40000000, IRQ 8, counts the 25 MHz clock down. */
-#define TIMER0_CTRL (*(volatile uint32_t *)0x40000000u)
-#define TIMER0_VALUE (*(volatile uint32_t *)0x40000004u)
-#define TIMER0_RELOAD (*(volatile uint32_t *)0x40000008u)
-#define TIMER0_INTCLEAR (*(volatile uint32_t *)0x4000000Cu)
-#define TIMER0_IRQ 8u
-#define WATCHDOG_PERIOD 1000000u /* 40 ms of the 25 MHz clock */
-
-static inline void irq_disable(void)
-{
-    __asm__ volatile("cpsid i" ::: "memory");
-}
-
-static inline void irq_enable(void)
-{
-    __asm__ volatile("cpsie i" ::: "memory");
-}
 
 /* ---- state shared by the main loop and the handlers --------------------------------- */
 
@@ -95,10 +61,10 @@ typedef struct {
 static slot_t irq_slot[IRQ_SLOTS];
 static slot_t main_slot[MAIN_SLOTS];
 
-static volatile uint32_t irq_ops;        /* heap operations done by the SysTick handler */
+static volatile uint32_t irq_ops;        /* heap operations done by the tick handler */
 static volatile uint32_t irq_allocs, irq_frees, irq_failed_allocs;
-static volatile uint32_t irq_count;      /* SysTick interrupts taken */
-static volatile uint32_t irq_clocks;     /* core clocks spent in the SysTick handler */
+static volatile uint32_t irq_count;      /* ticks that did heap work */
+static volatile uint32_t irq_clocks;     /* irq_hw_elapsed() spent in the tick handler */
 static volatile uint32_t irq_during_call; /* ... of them while the main loop was inside a heap call */
 static volatile bool irq_done;
 static const char *volatile irq_failure;/* set by the handler when it finds a block damaged */
@@ -166,63 +132,31 @@ static bool inside_arena(const void *p, size_t n)
 
 /* ---- how the run ends when the heap is found broken ----------------------------------- */
 
-__attribute__((noreturn)) static void corruption(const char *what)
+__attribute__((noreturn)) void irq_heap_corruption(const char *what)
 {
-    SYST_CSR = 0;
-    TIMER0_CTRL = 0;
+    irq_hw_halt();
     fw_printf("heap corruption detected: %s (after %lu interrupt-time and %lu main-loop operations)\n", what,
               (unsigned long)irq_ops, (unsigned long)main_ops);
     fw_exit(FW_EXIT_FAILURE);
 }
 
-/* A damaged heap may make the library panic: that is a detection too. */
+/* A damaged heap may make the library panic: that is a detection too (faults: the hardware files). */
 void ea_panic(ea_fault_t why, const char *detail)
 {
     char what[96];
     fw_snprintf(what, sizeof what, "ea_panic(%d, %s)", (int)why, detail != NULL ? detail : "");
-    corruption(what);
+    irq_heap_corruption(what);
 }
 
-/* ... or make it follow a wild pointer. */
-void HardFault_Handler(void);
-void HardFault_Handler(void)
-{
-    corruption("HardFault");
-}
-
-void BusFault_Handler(void);
-void BusFault_Handler(void)
-{
-    corruption("BusFault");
-}
-
-void UsageFault_Handler(void);
-void UsageFault_Handler(void)
-{
-    corruption("UsageFault");
-}
-
-void MemManage_Handler(void);
-void MemManage_Handler(void)
-{
-    corruption("MemManage");
-}
-
-/* ... or loop forever in a damaged list. TIMER0 preempts SysTick, so it sees a stuck handler too. */
-void IRQ8_Handler(void);
-void IRQ8_Handler(void)
+/* ... or loop forever in a damaged list, in the main loop or in the tick handler. */
+bool irq_heap_stalled(uint32_t limit)
 {
     static uint32_t last_main, last_irq, stalls;
-    TIMER0_INTCLEAR = 1;
-    if (main_ops == last_main && irq_ops == last_irq) {
-        if (++stalls == 3) {
-            corruption("no heap operation finished for 120 ms: a heap call never returns");
-        }
-    } else {
-        stalls = 0;
-    }
+    bool same = main_ops == last_main && irq_ops == last_irq;
     last_main = main_ops;
     last_irq = irq_ops;
+    stalls = same ? stalls + 1 : 0;
+    return stalls >= limit;
 }
 
 /* ---- the interrupt handler's side --------------------------------------------------- */
@@ -257,21 +191,22 @@ static void irq_one_operation(void)
     irq_ops++;
 }
 
-void SysTick_Handler(void);
-void SysTick_Handler(void)
+void irq_heap_tick(void)
 {
-    uint32_t entry = SYST_CVR; /* counts down from IRQ_PERIOD_TICKS - 1 */
+    if (irq_done) {
+        return; /* the tick may outlive the work as the watchdog (irq_heap_riscv.c) */
+    }
+    uint32_t entry = irq_hw_elapsed();
     irq_count++;
     irq_during_call += main_in_call;
     for (unsigned i = 0; i < IRQ_OPS_PER_TICK && irq_failure == NULL; i++) {
         irq_one_operation();
     }
     if (irq_ops >= IRQ_OPS_WANTED || irq_failure != NULL) {
-        SYST_CSR = 0;
-        SCB_ICSR = ICSR_PENDSTCLR;
+        irq_hw_stop_tick();
         irq_done = true;
     } else {
-        irq_clocks += entry - SYST_CVR; /* no wrap: the handler is shorter than a period */
+        irq_clocks += irq_hw_elapsed() - entry;
     }
 }
 
@@ -284,7 +219,7 @@ static void main_verify(const slot_t *s, size_t n, const char *when)
         char what[112];
         fw_snprintf(what, sizeof what, "a main-loop block of %zu bytes at %p was overwritten at byte %zu (%s)", s->size,
                     (void *)s->p, at, when);
-        corruption(what);
+        irq_heap_corruption(what);
     }
 }
 
@@ -306,7 +241,7 @@ static void main_one_operation(void)
         main_in_call = false;
         if (p != NULL) {
             if (!inside_arena(p, size) || ((uintptr_t)p & (align != 0 ? align - 1 : 7u)) != 0) {
-                corruption("the main loop got a block outside the arena or misaligned");
+                irq_heap_corruption("the main loop got a block outside the arena or misaligned");
             }
             s->p = p;
             s->size = size;
@@ -327,7 +262,7 @@ static void main_one_operation(void)
         main_in_call = false;
         if (q != NULL) {
             if (!inside_arena(q, size)) {
-                corruption("realloc returned a block outside the arena");
+                irq_heap_corruption("realloc returned a block outside the arena");
             }
             slot_t moved = {q, s->size < size ? s->size : size, s->seed};
             main_verify(&moved, moved.size, "after realloc");
@@ -343,36 +278,10 @@ static void main_one_operation(void)
 /* check() with interrupts masked: it sees the heap between two calls, never in the middle of one. */
 static int check_now(void)
 {
-    irq_disable();
+    irq_hw_disable();
     int rc = H(check)(&heap);
-    irq_enable();
+    irq_hw_enable();
     return rc;
-}
-
-static void start_timers(void)
-{
-    SCB_SHPR3 = (SCB_SHPR3 & 0x00FFFFFFu) | (0xC0u << 24); /* SysTick: low priority */
-    NVIC_IPR[TIMER0_IRQ] = 0x00;                          /* the watchdog: the highest */
-    TIMER0_RELOAD = WATCHDOG_PERIOD;
-    TIMER0_VALUE = WATCHDOG_PERIOD;
-    TIMER0_INTCLEAR = 1;
-    TIMER0_CTRL = 1u | 8u; /* enable, interrupt */
-    NVIC_ISER0 = 1u << TIMER0_IRQ;
-
-    SYST_RVR = IRQ_PERIOD_TICKS - 1u;
-    SYST_CVR = 0;
-    SYST_CSR = 7u; /* core clock, interrupt, enable */
-    irq_enable();
-}
-
-static void stop_timers(void)
-{
-    irq_disable();
-    SYST_CSR = 0;
-    SCB_ICSR = ICSR_PENDSTCLR;
-    TIMER0_CTRL = 0;
-    NVIC_ICER0 = 1u << TIMER0_IRQ;
-    irq_enable();
 }
 
 /* ---- the test ---------------------------------------------------------------------------- */
@@ -383,10 +292,11 @@ static void interrupt_and_main_loop_share_one_heap(void **state)
     H(init)(&heap, arena, sizeof arena);
     ea_stats_t st;
     H(stats)(&heap, &st);
-    fw_printf("%s heap of %zu bytes; SysTick every %u core clocks, %u heap operation(s) per interrupt, until %u\n",
-              BACKEND, st.capacity, IRQ_PERIOD_TICKS, IRQ_OPS_PER_TICK, IRQ_OPS_WANTED);
+    fw_printf("%s heap of %zu bytes; %s every %lu %s, %u heap operation(s) per interrupt, until %u\n", BACKEND,
+              st.capacity, irq_hw_tick_name, (unsigned long)irq_hw_period, irq_hw_unit, IRQ_OPS_PER_TICK,
+              IRQ_OPS_WANTED);
 
-    start_timers();
+    irq_hw_start();
     while (!irq_done) {
         main_one_operation();
         if (main_ops % CHECK_EVERY == 0) {
@@ -394,13 +304,13 @@ static void interrupt_and_main_loop_share_one_heap(void **state)
             if (rc != 0) {
                 char what[48];
                 fw_snprintf(what, sizeof what, "check() = %d during the run", rc);
-                corruption(what);
+                irq_heap_corruption(what);
             }
         }
     }
-    stop_timers();
+    irq_hw_stop();
     if (irq_failure != NULL) {
-        corruption((const char *)irq_failure);
+        irq_heap_corruption((const char *)irq_failure);
     }
 
     /* Everything back, every block verified once more. */
@@ -414,7 +324,7 @@ static void interrupt_and_main_loop_share_one_heap(void **state)
     for (size_t i = 0; i < IRQ_SLOTS; i++) {
         if (irq_slot[i].p != NULL) {
             if (first_damage(irq_slot[i].p, irq_slot[i].size, irq_slot[i].seed) != irq_slot[i].size) {
-                corruption("a block of the interrupt handler was overwritten (at the end)");
+                irq_heap_corruption("a block of the interrupt handler was overwritten (at the end)");
             }
             H(free)(&heap, irq_slot[i].p);
             irq_slot[i].p = NULL;
@@ -422,8 +332,9 @@ static void interrupt_and_main_loop_share_one_heap(void **state)
     }
     int rc = H(check)(&heap);
     H(stats)(&heap, &st);
-    fw_printf("interrupts: %lu, %lu of them while the main loop was inside a heap call; %lu clocks per handler\n",
-              (unsigned long)irq_count, (unsigned long)irq_during_call, (unsigned long)(irq_clocks / irq_count));
+    fw_printf("interrupts: %lu, %lu of them while the main loop was inside a heap call; %lu %s per handler\n",
+              (unsigned long)irq_count, (unsigned long)irq_during_call, (unsigned long)(irq_clocks / irq_count),
+              irq_hw_unit);
     fw_printf("interrupt-time heap operations: %lu (%lu allocs, %lu frees, %lu allocs found no room)\n",
               (unsigned long)irq_ops, (unsigned long)irq_allocs, (unsigned long)irq_frees,
               (unsigned long)irq_failed_allocs);
@@ -433,10 +344,10 @@ static void interrupt_and_main_loop_share_one_heap(void **state)
     if (rc != 0) {
         char what[48];
         fw_snprintf(what, sizeof what, "check() = %d at the end", rc);
-        corruption(what);
+        irq_heap_corruption(what);
     }
     if (st.used != 0 || st.used_blocks != 0 || st.free_blocks != 1) {
-        corruption("blocks are missing or left over at the end");
+        irq_heap_corruption("blocks are missing or left over at the end");
     }
     assert_true(irq_ops >= IRQ_OPS_WANTED);
     assert_true(irq_allocs > IRQ_OPS_WANTED / 4 && irq_frees > IRQ_OPS_WANTED / 4);

@@ -11,3 +11,4 @@ if(EALLOC_RISCV_MARCH MATCHES "zbb")
 else()
     set(FW_BITSCAN_SOFT 1)
 endif()
+set(FW_IRQ_HEAP_TEST ON) # tests/target/irq_heap.c: interrupt-time allocation, riscv and none ports
