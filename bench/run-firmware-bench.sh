@@ -26,6 +26,8 @@
 #                    regenerates; build/bench-results-BOARD on the RISC-V boards)
 #   --jobs N         parallel builds and QEMU runs (default 2)
 #   --trace NAME     only this trace (repeatable); --backends llff,tlsf,... only these back-ends
+#                    (tlsf-malloc, ealloc's malloc shim over tlsf with the port "none", is measured
+#                    only when named here: --backends tlsf,tlsf-malloc shows the shim's own cost)
 #
 # Needs: arm-none-eabi-gcc with newlib and newlib-nano, qemu-system-arm, cmake, python3
 # (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake python3); on the
@@ -115,7 +117,7 @@ esac
 echo "== build ($nano_dir)"
 configure "$nano_dir"
 # shellcheck disable=SC2086
-cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_wcet $images \
+cmake --build "$nano_dir" -j"$jobs" --target bench_timer_selftest bench_replay_ealloc bench_wcet bench_replay_ealloc_malloc $images \
     >"$nano_dir.build.log" 2>&1 || { tail -40 "$nano_dir.build.log"; exit 1; }
 if [ -n "$full_dir" ]; then
     echo "== build (full newlib image: $full_dir)"

@@ -123,6 +123,15 @@ bool ea_malloc_owns(const void *p)
 /* ---- the shared paths of the standard and the reentrant calls ---------------------- */
 
 /*
+ * The back-end's call for align (a power of two): its plain alloc for
+ * malloc's own alignment or less, which needs no alignment dispatch.
+ */
+EA_ALWAYS_INLINE static inline void *backend_alloc(size_t align, size_t size)
+{
+    return align <= EA_ALIGN ? H(alloc)(&heap, size) : H(alloc_aligned)(&heap, align, size);
+}
+
+/*
  * The slow path: ask the grow hook for memory and, if it gave some, try once
  * more, both in one section. (The back-end reports a failed retry, through
  * ea_oom_hook, while that section is still held: the header says so.)
@@ -132,7 +141,7 @@ static void *grow_and_retry(size_t align, size_t size)
     void *p = NULL;
     ea_cs_state_t cs = ea_cs_enter();
     if (ea_malloc_grow_hook(size, align) && initialised) {
-        p = H(alloc_aligned)(&heap, align, size);
+        p = backend_alloc(align, size);
     }
     ea_cs_exit(cs);
     return p;
@@ -145,13 +154,31 @@ static void *grow_and_retry(size_t align, size_t size)
  */
 static void *alloc_or_grow(size_t align, size_t size)
 {
-    void *p = initialised ? H(alloc_aligned)(&heap, align, size) : NULL;
+    void *p = initialised ? backend_alloc(align, size) : NULL;
     return p != NULL ? p : grow_and_retry(align, size);
 }
 
-/* alloc_or_grow, reporting ENOMEM on failure as malloc does. */
-static void *alloc_reporting(struct _reent *reent, size_t align, size_t size)
+#if !EA_TRACE
+/* The grow hook's retry, reporting ENOMEM on failure as malloc does: the path off malloc's fast one. */
+__attribute__((noinline)) static void *grow_reporting(struct _reent *reent, size_t align, size_t size)
 {
+    void *p = grow_and_retry(align, size);
+    if (p == NULL) {
+        ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
+    }
+    return p;
+}
+#endif
+
+/*
+ * alloc_or_grow, reporting ENOMEM on failure as malloc does. On malloc's
+ * path (alloc_default) no more than the flag test, the back-end's call, a
+ * test of its result, and a jump to the slow path when it failed (an
+ * EA_TRACE build wraps the whole in its scope).
+ */
+EA_ALWAYS_INLINE static inline void *alloc_fast(struct _reent *reent, size_t align, size_t size)
+{
+#if EA_TRACE
     TRACE_BEGIN();
     void *p = alloc_or_grow(align, size);
     TRACE_END(EA_TRACE_ALLOC, NULL, p, 1, size, align == EA_ALIGN ? 0 : align);
@@ -159,6 +186,22 @@ static void *alloc_reporting(struct _reent *reent, size_t align, size_t size)
         ea_malloc_errno_hook(reent, EA_MALLOC_ENOMEM);
     }
     return p;
+#else
+    void *p = initialised ? backend_alloc(align, size) : NULL;
+    return p != NULL ? p : grow_reporting(reent, align, size);
+#endif
+}
+
+/* alloc_fast, once, for the calls less frequent than malloc. */
+static void *alloc_reporting(struct _reent *reent, size_t align, size_t size)
+{
+    return alloc_fast(reent, align, size);
+}
+
+/* malloc and _malloc_r: alloc_fast at malloc's alignment, where it calls the back-end's plain alloc. */
+static void *alloc_default(struct _reent *reent, size_t size)
+{
+    return alloc_fast(reent, EA_ALIGN, size);
 }
 
 static void *zalloc(struct _reent *reent, size_t n, size_t size)
@@ -252,8 +295,14 @@ static void *alloc_memalign(struct _reent *reent, size_t align, size_t size)
         return NULL;
     }
     size_t a = EA_ALIGN;
-    while (a < align) {
-        a <<= 1;
+    if (align > EA_ALIGN) {
+        a = align;
+        if (!is_pow2(a)) { /* the next power of two: the highest bit, doubled (the limit above keeps it in range) */
+            while ((a & (a - 1)) != 0) {
+                a &= a - 1;
+            }
+            a <<= 1;
+        }
     }
     return alloc_reporting(reent, a, size);
 }
@@ -267,7 +316,7 @@ static size_t usable(void *p)
 
 void *malloc(size_t size)
 {
-    return alloc_reporting(NULL, EA_ALIGN, size);
+    return alloc_default(NULL, size);
 }
 
 void free(void *p)
@@ -324,7 +373,7 @@ size_t malloc_usable_size(void *p)
 
 void *_malloc_r(struct _reent *reent, size_t size)
 {
-    return alloc_reporting(reent, EA_ALIGN, size);
+    return alloc_default(reent, size);
 }
 
 void _free_r(struct _reent *reent, void *p)

@@ -8,6 +8,7 @@
 #   bench_timer_selftest        the counting method alone: empty call, 1/100/1000/10000 nops
 #   bench_replay_ealloc         trace replay, back-ends llff and tlsf, critical-section port "none"
 #   bench_replay_ealloc_cm      the same with the "cortex-m" port (PRIMASK), to show the port's cost (Arm)
+#   bench_replay_ealloc_malloc  ealloc's malloc shim over tlsf, port "none": the shim's own cost per call
 #   bench_replay_newlib_nano    newlib-nano's malloc (Arm, only when the build links nano.specs)
 #   bench_replay_newlib         full newlib's malloc (Arm, only when the build links without nano.specs)
 #   bench_wcet / bench_wcet_cm  worst cases of llff and tlsf, port "none" / "cortex-m" (Arm)
@@ -85,6 +86,10 @@ ealloc_add_bench_firmware(bench_replay_ealloc SOURCES ${bench_ealloc_sources}
     LIBS ealloc_bench_none INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="none" BENCH_SUFFIX="")
 ealloc_add_bench_firmware(bench_replay_ealloc_${bench_port_tag} SOURCES ${bench_ealloc_sources}
     LIBS ealloc_bench_port INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="${FW_ARCH}" BENCH_SUFFIX="-${bench_port_tag}")
+# The malloc shim (src/malloc.c) over the same tlsf, called as malloc, memalign, calloc, realloc and free.
+ealloc_add_malloc_library(ealloc_bench_malloc ealloc_bench_none tlsf)
+ealloc_add_bench_firmware(bench_replay_ealloc_malloc SOURCES ${bench_replay_sources} ${BENCH_FW_DIR}/backend_malloc.c
+    LIBS ealloc_bench_malloc DEFINES BENCH_PORT="none")
 ealloc_add_bench_firmware(bench_wcet SOURCES ${bench_wcet_sources}
     LIBS ealloc_bench_none INCLUDES ${EALLOC_ROOT}/src DEFINES BENCH_PORT="none")
 ealloc_add_bench_firmware(bench_wcet_${bench_port_tag} SOURCES ${bench_wcet_sources}

@@ -45,6 +45,11 @@ typedef struct bench_backend {
     size_t (*free_blocks)(void *heap);
 } bench_backend_t;
 
+/* alloc ... free of a back-end that is the C library's malloc (newlib's, or ealloc's shim): <stdlib.h> and memalign. */
+#define BENCH_LIBC_CALLS                                                                                          \
+    BENCH_FN_ADDR(malloc), BENCH_FN_ADDR(memalign), BENCH_FN_ADDR(calloc), BENCH_FN_ADDR(realloc),             \
+        BENCH_FN_ADDR(free)
+
 /* The back-ends linked into this image, and how many. */
 extern const bench_backend_t *const bench_backends[];
 extern const size_t bench_backend_count;

@@ -63,6 +63,7 @@ BACKENDS = [
     ("tlsf-cm", "bench_replay_ealloc_cm", "build"),
     ("llff-rv", "bench_replay_ealloc_rv", "build"),
     ("tlsf-rv", "bench_replay_ealloc_rv", "build"),
+    ("tlsf-malloc", "bench_replay_ealloc_malloc", "build"),  # not by default: --backends tlsf,tlsf-malloc
     ("newlib-nano", "bench_replay_newlib_nano", "build"),
     ("newlib", "bench_replay_newlib", "newlib_build"),
 ]

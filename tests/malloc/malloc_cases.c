@@ -433,7 +433,8 @@ static void test_posix_memalign_out_of_memory_returns_enomem(void **state)
 static void test_memalign_rounds_alignment_up(void **state)
 {
     (void)state;
-    static const size_t cases[][2] = {{0, EA_ALIGN}, {1, EA_ALIGN}, {3, EA_ALIGN}, {48, 64}, {100, 128}, {64, 64}};
+    static const size_t cases[][2] = {{0, EA_ALIGN}, {1, EA_ALIGN}, {3, EA_ALIGN}, {48, 64},     {100, 128},
+                                      {64, 64},       {65, 128},      {129, 256},     {1025, 2048}};
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         void *p = memalign(cases[i][0], 10);
         assert_non_null(p);
