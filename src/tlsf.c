@@ -504,6 +504,22 @@ EA_ALWAYS_INLINE static inline size_t offset_for(const block_t *b, size_t got, s
 }
 
 /*
+ * size + header on the granule, at least a minimum block, for a size already
+ * tested against the largest block (block_size_for's own overflow test would
+ * stay: the compiler cannot tell that the quick test below rules it out).
+ */
+EA_ALWAYS_INLINE static inline size_t footprint_within_limits(size_t size)
+{
+    size_t bytes = (size + EA_HEADER + EA_GRANULE - 1) & ~(size_t)(EA_GRANULE - 1);
+    return bytes < TLSF_MIN_BLOCK ? TLSF_MIN_BLOCK : bytes;
+}
+
+/* Below it, a size and an alignment need at most half the largest block with the worst padding. */
+#define TLSF_QUARTER_MAX ((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2 - 2))
+_Static_assert(2 * TLSF_QUARTER_MAX + EA_HEADER + EA_GRANULE + TLSF_MIN_BLOCK <= TLSF_MAX_BLOCK,
+               "the quick test of alloc_core's limits must imply the exact ones");
+
+/*
  * An allocation aligned beyond EA_ALIGN: the search asks for room for the
  * worst padding (so its cost stays that of one search), and a front that is
  * not used (offset_for) stays a free block. (Looking first for a block of the
@@ -513,10 +529,12 @@ EA_ALWAYS_INLINE static inline size_t offset_for(const block_t *b, size_t got, s
 static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fault)
 {
     size_t pad_room = align - EA_GRANULE + TLSF_MIN_BLOCK;
-    /* As in alloc_plain, one test per limit: need + pad_room stays within the largest block. */
-    size_t need = pad_room <= TLSF_MAX_BLOCK - TLSF_MIN_BLOCK && size <= TLSF_MAX_BLOCK - EA_HEADER - pad_room
-                      ? block_size_for(size, TLSF_MIN_BLOCK)
-                      : 0;
+    /* need + pad_room must stay within the largest block: one test when both are below a quarter of it
+     * (nearly every call: then the sum is below half of it), one per limit otherwise (and always in
+     * small-code builds, where the quick test is 16 more bytes). */
+    bool fits = (INLINE_HOT_PATHS && (size | align) < TLSF_QUARTER_MAX) ||
+                (pad_room <= TLSF_MAX_BLOCK - TLSF_MIN_BLOCK && size <= TLSF_MAX_BLOCK - EA_HEADER - pad_room);
+    size_t need = fits ? footprint_within_limits(size) : 0;
     block_t *b = NULL;
     size_t got = 0;
     if (EA_HARDENED && h->common.regions == NULL) {
@@ -758,6 +776,23 @@ void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size)
 #else
 #define OVER_ALIGNED_LINKAGE EA_ALWAYS_INLINE static inline
 #endif
+/*
+ * The report of a failed over-aligned allocation. Out of line in the fast
+ * build: inlined, its call of ea_oom_hook (size before align) decides where
+ * alloc_over_aligned keeps the two from its first instruction on — two moves
+ * on every call (tlsf-speed-log.md, "Over-aligned calls four and two
+ * instructions shorter").
+ */
+#if INLINE_HOT_PATHS
+#define FAILURE_LINKAGE __attribute__((noinline, cold)) static
+#else
+#define FAILURE_LINKAGE EA_ALWAYS_INLINE static inline
+#endif
+FAILURE_LINKAGE void over_aligned_failed(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t fault)
+{
+    alloc_failed(h, fault, size, align, PANIC_DETAIL);
+}
+
 OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t align, size_t size)
 {
     ea_fault_t fault = NO_FAULT;
@@ -765,7 +800,7 @@ OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t align, size_t
     void *p = alloc_core(h, align, size, &fault);
     ea_cs_exit(cs);
     if (p == NULL) {
-        alloc_failed(h, fault, size, align, PANIC_DETAIL);
+        over_aligned_failed(h, align, size, fault);
     }
     return p;
 }
