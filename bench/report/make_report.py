@@ -255,7 +255,8 @@ def host_verdict(per):
 # ---- the targets -------------------------------------------------------------------------------
 
 def evaluate_targets(data):
-    """Rows (target, measured, met: True/False/None) for the summary and docs/performance.md."""
+    """Rows (target, measured, met: True/False, None for a figure only reported, or AT_FLOOR) for the
+    summary and docs/performance.md."""
     rows = []
     if "tlsf" in data.backends:
         for op, stat, limit in TLSF_SPEED:
