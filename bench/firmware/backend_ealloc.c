@@ -10,12 +10,11 @@
  * power of two on a 2 KiB trace) leaves the back-end with no memory: the
  * object stays outside, empty, and every allocation of the trace fails.
  */
-#include <string.h>
-
 #include <ealloc/llff.h>
 #include <ealloc/tlsf.h>
 
 #include "backend.h"
+#include "backend_ealloc_info.h"
 
 #ifndef BENCH_PORT
 #define BENCH_PORT "none"
@@ -52,29 +51,18 @@ static void *tlsf_setup(unsigned char *arena, size_t bytes, size_t *handle_bytes
     return h;
 }
 
-static void fill_info(const ea_stats_t *s, int check, bench_heap_info_t *out)
-{
-    memset(out, 0, sizeof *out);
-    out->has_used = true;
-    out->capacity = s->capacity;
-    out->used = s->used;
-    out->peak_used = s->peak_used;
-    out->has_check = true;
-    out->check = check;
-}
-
 static void llff_info(void *heap, bench_heap_info_t *out)
 {
     ea_stats_t s;
     ea_llff_stats(heap, &s);
-    fill_info(&s, ea_llff_check(heap), out);
+    bench_ealloc_info(&s, ea_llff_check(heap), out);
 }
 
 static void tlsf_info(void *heap, bench_heap_info_t *out)
 {
     ea_stats_t s;
     ea_tlsf_stats(heap, &s);
-    fill_info(&s, ea_tlsf_check(heap), out);
+    bench_ealloc_info(&s, ea_tlsf_check(heap), out);
 }
 
 static size_t llff_free_blocks(void *heap)

@@ -14,6 +14,7 @@
 #include <ealloc/malloc.h>
 
 #include "backend.h"
+#include "backend_ealloc_info.h"
 
 #ifndef BENCH_PORT
 #define BENCH_PORT "none"
@@ -35,13 +36,7 @@ static void shim_info(void *heap, bench_heap_info_t *out)
     (void)heap;
     ea_stats_t s;
     ea_malloc_stats(&s);
-    *out = (bench_heap_info_t){0};
-    out->has_used = true;
-    out->capacity = s.capacity;
-    out->used = s.used;
-    out->peak_used = s.peak_used;
-    out->has_check = true;
-    out->check = ea_malloc_check();
+    bench_ealloc_info(&s, ea_malloc_check(), out);
 }
 
 static const bench_backend_t shim = {
