@@ -139,6 +139,38 @@ EA_ALWAYS_INLINE static inline void list_remove_head(block_t **heads, size_t *ma
 #define UNROLLED
 #endif
 
+/*
+ * GCC passes turned off for the public hot paths alone, each because the
+ * Cortex-M4 instruction counts of `make bench` showed it costing there (GCC
+ * 12.2, -Os; tlsf-speed-log.md, "Four GCC passes off on the hot paths"):
+ * - reorder-blocks (alloc, over-aligned alloc, free): it ends the bit clear of
+ *   a list that empties, shared by two paths, in a branch back to the code
+ *   after it instead of letting one path fall through: 1 to 3 instructions;
+ * - if-conversion2 (alloc, over-aligned alloc): the peak's update, seldom
+ *   taken, becomes two conditional instructions on every call instead of a
+ *   branch around a store;
+ * - tree-ter (free): the used and free counters are stored apart instead of
+ *   as the pair note_free arranges (one strd);
+ * - cse-follow-jumps (alloc_aligned): the dispatch keeps align - 1 in a
+ *   callee-saved register and saves two registers around tail calls that
+ *   need none.
+ * A pass turned off changes code, never meaning, and from GCC 12 on the
+ * attribute adds to the command line's options instead of replacing them
+ * (checked: the same code as those passes turned off on the command line,
+ * whatever else is there). Thumb-2 only: on the Cortex-M0+ and RV32 the same
+ * passes off moved counts both ways (free's worst case +5 on the M0+). Not in
+ * the small-code build (its helpers are inlined into callers of other options)
+ * nor with clang, which has no such attribute.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && defined(__thumb2__) && INLINE_HOT_PATHS
+#define PASSES_OFF(...) __attribute__((optimize(__VA_ARGS__)))
+#else
+#define PASSES_OFF(...)
+#endif
+#define ALLOC_PASSES PASSES_OFF("no-reorder-blocks", "no-if-conversion2")
+#define FREE_PASSES PASSES_OFF("no-reorder-blocks", "no-tree-ter")
+#define DISPATCH_PASSES PASSES_OFF("no-cse-follow-jumps")
+
 __attribute__((noinline)) static void list_insert_call(ea_tlsf_t *h, block_t *b, size_t size)
 {
     list_insert(h->heads, h->class_map, b, size);
@@ -752,7 +784,7 @@ bool EA_UNTRACED(ea_tlsf_add_region)(ea_tlsf_t *h, void *start, size_t size)
     return added;
 }
 
-void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size)
+ALLOC_PASSES void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size)
 {
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
@@ -793,7 +825,7 @@ FAILURE_LINKAGE void over_aligned_failed(ea_tlsf_t *h, size_t align, size_t size
     alloc_failed(h, fault, size, align, PANIC_DETAIL);
 }
 
-OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t align, size_t size)
+ALLOC_PASSES OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t align, size_t size)
 {
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
@@ -805,7 +837,7 @@ OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t align, size_t
     return p;
 }
 
-void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size)
+DISPATCH_PASSES void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size)
 {
     if (!is_pow2(align)) {
         return NULL;
@@ -827,7 +859,7 @@ void *EA_UNTRACED(ea_tlsf_calloc)(ea_tlsf_t *h, size_t n, size_t size)
     return p != NULL ? memset(p, 0, bytes) : NULL;
 }
 
-void EA_UNTRACED(ea_tlsf_free)(ea_tlsf_t *h, void *p)
+FREE_PASSES void EA_UNTRACED(ea_tlsf_free)(ea_tlsf_t *h, void *p)
 {
     if (p == NULL) {
         return;
