@@ -234,14 +234,19 @@ def code_size(data, backend):
     return "%d B" % obj + (" + %d B shared" % common if common is not None else "")
 
 
-def mark(ok):
-    return "✓ met" if ok else "✗ not met"
-
-
 # The host clock's step (about 10 ns on the machines measured): medians within one step of the timer
 # overhead are all the clock can say of a call.
 HOST_CLOCK_STEP_NS = 10
 AT_FLOOR = "≈ at the clock's floor"
+
+
+def mark(ok):
+    """A target's verdict as the summary shows it (evaluate_targets: True, False, None or AT_FLOOR)."""
+    if ok is None:
+        return "reported"
+    if ok == AT_FLOOR:
+        return AT_FLOOR
+    return "✓ met" if ok else "✗ not met"
 
 
 def host_verdict(per):
@@ -493,8 +498,7 @@ def summary_markdown(data, charts):
     L.append("| target | measured | |")
     L.append("| --- | --- | --- |")
     for target, measured, ok in evaluate_targets(data):
-        L.append("| %s | %s | %s |" % (target, measured,
-                                        "reported" if ok is None else ok if isinstance(ok, str) else mark(ok)))
+        L.append("| %s | %s | %s |" % (target, measured, mark(ok)))
     L.append("")
     L.append("## Instruction counts per trace")
     L.append("")
