@@ -4,9 +4,9 @@
  * Every free block is in the list of its size class (class_of in
  * tlsf_internal.h); a bit per list, in words (with a summary word when there
  * are many), says which lists hold blocks. alloc computes the class of the
- * request, looks at up to EA_TLSF_SEARCH_DEPTH blocks of that class for one
- * that is large enough (blocks of the request's own class may be smaller
- * than it), and otherwise takes the head of the smallest non-empty class
+ * request, looks at up to EA_TLSF_SEARCH_DEPTH blocks of that class (one for
+ * an over-aligned request) for one that is large enough (blocks of the
+ * request's own class may be smaller than it), and otherwise takes the head of the smallest non-empty class
  * above — one bit scan of the first word, from the request's own, with a bit
  * above its class. The block is carved exactly: padding in front and a rest
  * that can stand alone go back to their own lists. free merges the block
@@ -347,13 +347,13 @@ __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, si
 
 /*
  * Find a free block of at least need bytes and take it out of its list: up
- * to EA_TLSF_SEARCH_DEPTH blocks of need's own class, then the head of the
+ * to depth blocks of need's own class, then the head of the
  * smallest non-empty class above it; its size goes to *got (read where the
  * search reads the block anyway). NULL when there is none; in hardened
  * builds also when a block met is damaged (*fault: corrupt).
  */
 EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads, size_t *map, size_t need, size_t *got,
-                                                  ea_fault_t *fault, bool hot)
+                                                  ea_fault_t *fault, bool hot, unsigned depth)
 {
     unsigned cls = class_of(need);
     block_t *b = heads[cls];
@@ -361,7 +361,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
      * checked too (unlinking writes through them; the next link is followed, and checked, by
      * the next step). */
     UNROLLED
-    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH); i++) {
+    for (unsigned i = 0; i < depth; i++) {
         if (b == NULL) {
             break;
         }
@@ -412,10 +412,11 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
 }
 
 /* The callers of this copy read the block's size themselves: through a pointer it costs more than it saves. */
-__attribute__((noinline)) static block_t *find_block_call(ea_tlsf_t *h, size_t need, ea_fault_t *fault)
+__attribute__((noinline)) static block_t *find_block_call(ea_tlsf_t *h, size_t need, unsigned depth,
+                                                         ea_fault_t *fault)
 {
     size_t got;
-    return find_block(h, h->heads, h->class_map, need, &got, fault, false);
+    return find_block(h, h->heads, h->class_map, need, &got, fault, false, depth);
 }
 
 /*
@@ -530,7 +531,8 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
         return NULL;
     }
     if (need != 0) {
-        b = INLINE_HOT_PATHS ? find_block(h, heads, map, need, &got, fault, true) : find_block_call(h, need, fault);
+        b = INLINE_HOT_PATHS ? find_block(h, heads, map, need, &got, fault, true, EA_TLSF_SEARCH_DEPTH)
+                             : find_block_call(h, need, EA_TLSF_SEARCH_DEPTH, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);
@@ -575,8 +577,9 @@ _Static_assert(2 * TLSF_QUARTER_MAX + EA_HEADER + EA_GRANULE + TLSF_MIN_BLOCK <=
 
 /*
  * An allocation aligned beyond EA_ALIGN: the search asks for room for the
- * worst padding (so its cost stays that of one search), and a front that is
- * not used (offset_for) stays a free block. (Looking first for a block of the
+ * worst padding (so its cost stays that of one search; with that room asked
+ * for, one block of its own class is looked at, TLSF_ALIGNED_SEARCH_DEPTH),
+ * and a front that is not used (offset_for) stays a free block. (Looking first for a block of the
  * request's own class that happens to be aligned was measured: the median
  * barely moved and the p99 grew by a third.)
  */
@@ -596,8 +599,9 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     if (need != 0) {
-        b = INLINE_HOT_PATHS ? find_block(h, h->heads, h->class_map, need + pad_room, &got, fault, true)
-                             : find_block_call(h, need + pad_room, fault);
+        b = INLINE_HOT_PATHS ? find_block(h, h->heads, h->class_map, need + pad_room, &got, fault, true,
+                                          TLSF_ALIGNED_SEARCH_DEPTH)
+                             : find_block_call(h, need + pad_room, TLSF_ALIGNED_SEARCH_DEPTH, fault);
     }
     if (b == NULL) {
         note_failed(&h->common);

@@ -7,7 +7,8 @@
  * (and a largest block of 2^16 bytes or more).
  *
  * Cost model the cases follow (tlsf.c): alloc = class of the request, up to
- * EA_TLSF_SEARCH_DEPTH blocks of that class looked at, then a scan of the
+ * EA_TLSF_SEARCH_DEPTH blocks of that class looked at (an over-aligned
+ * request: TLSF_ALIGNED_SEARCH_DEPTH), then a scan of the
  * class-map word of that class, else of the words above it in turn up to the
  * first that is not zero (the more empty words between, the longer) or, with
  * more than 6 words, of a summary word; the block taken out of its list
@@ -27,6 +28,13 @@
 #include "fw.h"
 #include "tlsf_internal.h"
 #include "wcet.h"
+
+/* How many blocks of its own class an over-aligned search looks at; older internals looked at DEPTH. */
+#ifdef TLSF_ALIGNED_SEARCH_DEPTH
+#define ALIGNED_DEPTH TLSF_ALIGNED_SEARCH_DEPTH
+#else
+#define ALIGNED_DEPTH ((unsigned)(EA_TLSF_SEARCH_DEPTH))
+#endif
 
 /* Bytes in front of a payload (two words in hardened builds); older internals name only EA_WORD. */
 #ifndef EA_HEADER
@@ -166,15 +174,15 @@ static size_t first_wide_class_start(size_t at_least)
     return 0;
 }
 
-/* DEPTH free blocks of footprint f, each behind a guard block in use, in front of the rest of the heap. */
-static void too_small_blocks(size_t f, void **keep)
+/* count (up to DEPTH) free blocks of footprint f, each behind a guard in use, in front of the rest of the heap. */
+static void too_small_blocks(size_t f, unsigned count, void **keep)
 {
     void *small[EA_TLSF_SEARCH_DEPTH];
-    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH); i++) {
+    for (unsigned i = 0; i < count; i++) {
         small[i] = blk(f);
         keep[i] = blk(TLSF_MIN_BLOCK);
     }
-    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH); i++) {
+    for (unsigned i = 0; i < count; i++) {
         ea_tlsf_free(&heap, small[i]);
     }
 }
@@ -208,7 +216,7 @@ static void alloc_cases(void)
     need(f0 != 0, "no class wider than a granule");
     size_t req = f0 + EA_GRANULE; /* footprint of the request: same class as f0, larger */
     fresh("alloc-own-class-search-then-same-level", big);
-    too_small_blocks(f0, guards);
+    too_small_blocks(f0, EA_TLSF_SEARCH_DEPTH, guards);
     /* The largest block of the next class, so that the rest is split off and filed when it can stand alone. */
     size_t next_f = class_min_size(class_of(f0) + 2u) - EA_GRANULE;
     need(class_of(next_f) == class_of(f0) + 1u && fl_of(next_f) == fl_of(f0),
@@ -234,7 +242,7 @@ static void alloc_cases(void)
 
     /* Own-class search that fails, then the search of the words up to the top class: the longest plain alloc. */
     fresh("alloc-own-class-search-then-top", big);
-    too_small_blocks(f0, guards);
+    too_small_blocks(f0, EA_TLSF_SEARCH_DEPTH, guards);
     need(blocks_in_class(f0) == EA_TLSF_SEARCH_DEPTH, "the own class does not hold DEPTH small blocks");
     n = t_alloc(req - EA_HEADER, &p);
     need(p != NULL && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1], "not taken from the top block");
@@ -275,16 +283,16 @@ static void alloc_cases(void)
     size_t af0 = class_min_size(class_of(areq));
     if (af0 < areq && af0 >= TLSF_MIN_BLOCK) {
         fresh("alloc-aligned-own-class-search-then-top", abig);
-        too_small_blocks(af0, guards);
-        need(blocks_in_class(af0) == EA_TLSF_SEARCH_DEPTH, "the own class does not hold DEPTH small blocks");
+        too_small_blocks(af0, ALIGNED_DEPTH, guards);
+        need(blocks_in_class(af0) == ALIGNED_DEPTH, "the own class does not hold the blocks looked at");
         n = t_alloc_aligned(align, 1, &p);
         need(p != NULL && ((uintptr_t)p & (align - 1)) == 0, "aligned alloc failed");
         need(front_free(p) && tail_behind(p) == tail, "no front block, or not the dry run's tail");
         checked();
-        wcet_report(BE, case_id, "alloc_aligned", n, EA_TLSF_SEARCH_DEPTH,
-                    "alloc_aligned(%zu, 1): searches for %zu B (class %u) where %u free blocks of %zu B are too small, "
-                    "then the top; front and %zu B tail filed",
-                    align, areq, class_of(areq), (unsigned)(EA_TLSF_SEARCH_DEPTH), af0, tail);
+        wcet_report(BE, case_id, "alloc_aligned", n, ALIGNED_DEPTH,
+                    "alloc_aligned(%zu, 1): searches for %zu B (class %u), looks at %u free block(s) of %zu B there, "
+                    "too small, then takes the top; front and %zu B tail filed",
+                    align, areq, class_of(areq), (unsigned)(ALIGNED_DEPTH), af0, tail);
     }
 
     /*
@@ -301,15 +309,15 @@ static void alloc_cases(void)
         fresh("alloc-aligned-own-class-search-then-top-tail-into-nonempty-list", abig);
         void *extra = blk(tail);
         (void)blk(guard);
-        too_small_blocks(af0, guards);
+        too_small_blocks(af0, ALIGNED_DEPTH, guards);
         ea_tlsf_free(&heap, extra);
-        need(class_nonempty(tail) && blocks_in_class(af0) == EA_TLSF_SEARCH_DEPTH, "state not as intended");
+        need(class_nonempty(tail) && blocks_in_class(af0) == ALIGNED_DEPTH, "state not as intended");
         n = t_alloc_aligned(align, 1, &p);
-        need(p != NULL && ((uintptr_t)p & (align - 1)) == 0 && (uintptr_t)p > (uintptr_t)guards[EA_TLSF_SEARCH_DEPTH - 1],
+        need(p != NULL && ((uintptr_t)p & (align - 1)) == 0 && (uintptr_t)p > (uintptr_t)guards[ALIGNED_DEPTH - 1],
              "aligned alloc not from the top block");
         need(front_free(p) && tail_behind(p) == tail, "no front block, or not the dry run's tail");
         checked();
-        wcet_report(BE, case_id, "alloc_aligned", n, EA_TLSF_SEARCH_DEPTH,
+        wcet_report(BE, case_id, "alloc_aligned", n, ALIGNED_DEPTH,
                     "as the case before, and the %zu B tail is filed in a list that has a block already", tail);
     }
 
@@ -478,7 +486,7 @@ static void realloc_cases(void)
     (void)blk(TLSF_MIN_BLOCK);
     y = blk(fm);
     (void)blk(TLSF_MIN_BLOCK);
-    too_small_blocks(f0, guards);
+    too_small_blocks(f0, EA_TLSF_SEARCH_DEPTH, guards);
     ea_tlsf_free(&heap, y);
     ea_tlsf_free(&heap, a);
     ea_tlsf_free(&heap, c);

@@ -81,7 +81,10 @@ _Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8,
  * first blocks of the request's own class may or may not fit; looking at a
  * few of them uses memory like best fit. Bounded, so alloc stays O(1); each
  * block looked at costs a few instructions in the worst case. 1 still beats
- * plain TLSF, which never looks there. Default 4, from 1 to 64.
+ * plain TLSF, which never looks there. Default 4, from 1 to 64. An
+ * over-aligned request (alloc_aligned beyond the granule) looks at one block
+ * whatever the depth: it asks for room for the worst padding, which the
+ * blocks of its own class seldom have (docs/tlsf.md).
  */
 #ifndef EA_TLSF_SEARCH_DEPTH
 #define EA_TLSF_SEARCH_DEPTH 4

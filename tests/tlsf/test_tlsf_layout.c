@@ -233,6 +233,52 @@ static void own_class_look_stops_after_depth_blocks(void **state)
     }
 }
 
+/* Whether p lies in the block of bytes bytes whose payload was at payload. */
+static bool inside_block(const void *p, const void *payload, size_t bytes)
+{
+    uintptr_t at = (uintptr_t)p;
+    uintptr_t start = (uintptr_t)block_of(payload);
+    return at > start && at < start + bytes;
+}
+
+static void over_aligned_look_stops_after_one_block(void **state)
+{
+    (void)state;
+    /* An over-aligned search asks for the request's footprint plus room for the worst padding and
+     * looks at one block of that sum's class (TLSF_ALIGNED_SEARCH_DEPTH): with a block too small at
+     * the head of the class and one that fits behind it, the allocation is cut from the block
+     * above; with the small one taken first, the one that fits is the head and is used. */
+    _Static_assert(TLSF_ALIGNED_SEARCH_DEPTH == 1, "this test lines up one block in front");
+    size_t big;
+    size_t small;
+    two_sizes_in_one_class(&big, &small);
+    size_t align = 2 * EA_GRANULE;
+    size_t request = big - (align - EA_GRANULE + TLSF_MIN_BLOCK) - EA_HEADER; /* its search asks for big */
+    void *large = ea_tlsf_alloc(tlsf(), big - EA_HEADER);
+    void *w1 = ea_tlsf_alloc(tlsf(), 8);
+    void *small_block = ea_tlsf_alloc(tlsf(), small - EA_HEADER);
+    void *w2 = ea_tlsf_alloc(tlsf(), 8);
+    assert_non_null(w2);
+    ea_tlsf_free(tlsf(), large);
+    ea_tlsf_free(tlsf(), small_block); /* the head of the class; large, which fits, behind it */
+    void *above = ea_tlsf_alloc_aligned(tlsf(), align, request);
+    assert_non_null(above);
+    assert_true(((uintptr_t)above & (align - 1)) == 0);
+    assert_false(inside_block(above, large, big)); /* the look ended at the head */
+    assert_true((uintptr_t)above > (uintptr_t)w2);
+    ea_tlsf_free(tlsf(), above);
+    assert_ptr_equal(ea_tlsf_alloc(tlsf(), small - EA_HEADER), small_block);
+    void *reached = ea_tlsf_alloc_aligned(tlsf(), align, request);
+    assert_non_null(reached);
+    assert_true(((uintptr_t)reached & (align - 1)) == 0);
+    assert_true(inside_block(reached, large, big));
+    assert_int_equal(backend.check(heap), EA_OK);
+    ea_tlsf_free(tlsf(), reached);
+    ea_tlsf_free(tlsf(), small_block);
+    ea_tlsf_free(tlsf(), w1);
+    ea_tlsf_free(tlsf(), w2);
+}
+
 static void realloc_grows_into_the_free_block_before(void **state)
 {
     (void)state;
@@ -441,6 +487,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(free_with_both_neighbours_free, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(own_class_is_searched_before_rounding_up, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(own_class_look_stops_after_depth_blocks, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(over_aligned_look_stops_after_one_block, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(realloc_grows_into_the_free_block_before, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(check_finds_bitmap_disagreements, setup_heap, teardown_heap),
         cmocka_unit_test_setup(check_finds_a_block_in_the_wrong_class, setup_heap),
