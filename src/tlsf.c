@@ -359,9 +359,10 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
     block_t *b = heads[cls];
     /* Each block looked at is checked before it is read; only the one taken has its links
      * checked too (unlinking writes through them; the next link is followed, and checked, by
-     * the next step). */
+     * the next step). Counted down: where the look stays a loop (small code), with a depth that
+     * differs between its callers, the subtraction is the test. */
     UNROLLED
-    for (unsigned i = 0; i < depth; i++) {
+    for (unsigned left = depth; left != 0; left--) {
         if (b == NULL) {
             break;
         }
