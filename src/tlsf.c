@@ -512,14 +512,28 @@ EA_ALWAYS_INLINE static inline size_t footprint_within_limits(size_t size, bool 
 }
 
 /*
+ * Nearly every request is below half the largest block, which a shift tells
+ * without loading the limit from a literal: on Thumb-2 and RV32 one
+ * instruction less per plain alloc (for 20 bytes), the exact test behind it.
+ * Not on ARMv6-M (no gain there: GCC keeps fewer registers free), nor in
+ * hardened builds (+6 on three alloc medians), nor in small-code builds.
+ */
+#if INLINE_HOT_PATHS && !EA_HARDENED && !(defined(__thumb__) && !defined(__thumb2__))
+#define QUICK_HALF_TEST 1
+#else
+#define QUICK_HALF_TEST 0
+#endif
+
+/*
  * The plain allocation (EA_ALIGN): the hot path, kept straight: find a
  * block, then take_front.
  */
 EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_fault_t *fault)
 {
     /* One test for both limits: below it, size + header rounded up to the granule neither overflows
-     * nor passes the largest block (a multiple of the granule). */
-    size_t need = size <= TLSF_MAX_BLOCK - EA_HEADER ? footprint_within_limits(size, !EA_HARDENED) : 0;
+     * nor passes the largest block (a multiple of the granule). QUICK_HALF_TEST first. */
+    bool fits = (QUICK_HALF_TEST && (size >> (EA_TLSF_MAX_BLOCK_LOG2 - 1)) == 0) || size <= TLSF_MAX_BLOCK - EA_HEADER;
+    size_t need = fits ? footprint_within_limits(size, !EA_HARDENED) : 0;
     block_t *b = NULL;
     size_t got = 0;
     /* The list heads and the class bits, each at an address held in a register (HOLD_BASE). */
