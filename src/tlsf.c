@@ -516,7 +516,7 @@ EA_ALWAYS_INLINE static inline size_t footprint_within_limits(size_t size, bool 
  * without loading the limit from a literal: on Thumb-2 and RV32 one
  * instruction less per plain alloc (for 20 bytes), the exact test behind it.
  * Not on ARMv6-M (no gain there: GCC keeps fewer registers free), nor in
- * hardened builds (+6 on three alloc medians), nor in small-code builds.
+ * hardened builds (+2 to +6 on five alloc medians), nor in small-code builds.
  */
 #if INLINE_HOT_PATHS && !EA_HARDENED && !(defined(__thumb__) && !defined(__thumb2__))
 #define QUICK_HALF_TEST 1
