@@ -6,12 +6,13 @@
  * are many), says which lists hold blocks. alloc computes the class of the
  * request, looks at up to EA_TLSF_SEARCH_DEPTH blocks of that class (one for
  * an over-aligned request) for one that is large enough (blocks of the
- * request's own class may be smaller than it), and otherwise takes the head of the smallest non-empty class
- * above — one bit scan of the first word, from the request's own, with a bit
- * above its class. The block is carved exactly: padding in front and a rest
- * that can stand alone go back to their own lists. free merges the block
- * with its physical neighbours (the one after through its header, the one
- * before through the footer PREV_FREE announces) and files the result.
+ * request's own class may be smaller than it), and otherwise takes the head
+ * of the smallest non-empty class above — one bit scan of the first word,
+ * from the request's own, with a bit above its class. The block is carved
+ * exactly: padding in front and a rest that can stand alone go back to their
+ * own lists. free merges the block with its physical neighbours (the one
+ * after through its header, the one before through the footer PREV_FREE
+ * announces) and files the result.
  * realloc is the same two steps: merge the block with its free neighbours,
  * then carve the run again — at the block's own address when it can. No path
  * loops over free blocks except the bounded look at the request's own class.
@@ -347,9 +348,9 @@ __attribute__((noinline)) static size_t merge_call(ea_tlsf_t *h, block_t **b, si
 
 /*
  * Find a free block of at least need bytes and take it out of its list: up
- * to depth blocks of need's own class, then the head of the
- * smallest non-empty class above it; its size goes to *got (read where the
- * search reads the block anyway). NULL when there is none; in hardened
+ * to depth blocks of need's own class, then the head of the smallest
+ * non-empty class above it; its size goes to *got (read where the search
+ * reads the block anyway). NULL when there is none; in hardened
  * builds also when a block met is damaged (*fault: corrupt).
  */
 EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads, size_t *map, size_t need, size_t *got,
@@ -523,6 +524,8 @@ EA_ALWAYS_INLINE static inline size_t footprint_within_limits(size_t size, bool 
 #else
 #define QUICK_HALF_TEST 0
 #endif
+_Static_assert(((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2 - 1)) - 1 <= TLSF_MAX_BLOCK - EA_HEADER,
+               "a size below half the largest block must pass the exact limit test");
 
 /*
  * The plain allocation (EA_ALIGN): the hot path, kept straight: find a
@@ -594,9 +597,9 @@ _Static_assert(2 * TLSF_QUARTER_MAX + EA_HEADER + EA_GRANULE + TLSF_MIN_BLOCK <=
  * An allocation aligned beyond EA_ALIGN: the search asks for room for the
  * worst padding (so its cost stays that of one search; with that room asked
  * for, one block of its own class is looked at, TLSF_ALIGNED_SEARCH_DEPTH),
- * and a front that is not used (offset_for) stays a free block. (Looking first for a block of the
- * request's own class that happens to be aligned was measured: the median
- * barely moved and the p99 grew by a third.)
+ * and a front that is not used (offset_for) stays a free block. (Looking
+ * first for a block of the request's own class that happens to be aligned
+ * was measured: the median barely moved and the p99 grew by a third.)
  */
 static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fault)
 {
