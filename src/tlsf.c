@@ -882,16 +882,15 @@ ALLOC_PASSES OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t 
 }
 
 /*
- * The range first, with align - 1, which the power-of-two test reuses: an
- * alignment up to the granule reaches alloc in 7 instructions on the
- * Cortex-M4 instead of 8. An alignment of 0 wraps to the largest size_t and
- * is refused by is_pow2 on the other path.
+ * The range first, with align - 1, which the power-of-two test reuses (and
+ * whose range leaves it no zero to test): an alignment up to the granule
+ * reaches alloc in 7 instructions on the Cortex-M4 instead of 8. An
+ * alignment of 0 wraps to the largest size_t and is refused on the other path.
  */
 DISPATCH_PASSES void *EA_UNTRACED(ea_tlsf_alloc_aligned)(ea_tlsf_t *h, size_t align, size_t size)
 {
-    size_t below = align - 1;
-    if (below < EA_GRANULE) {
-        return (below & align) == 0 ? EA_UNTRACED(ea_tlsf_alloc)(h, size) : NULL;
+    if (align - 1 < EA_GRANULE) {
+        return is_pow2(align) ? EA_UNTRACED(ea_tlsf_alloc)(h, size) : NULL;
     }
     if (!is_pow2(align)) {
         return NULL;
