@@ -81,13 +81,15 @@ _Static_assert((EA_TLSF_MAX_BLOCK_LOG2) < sizeof(size_t) * 8,
  * first blocks of the request's own class may or may not fit; looking at a
  * few of them uses memory like best fit. Bounded, so alloc stays O(1); each
  * block looked at costs a few instructions in the worst case. 1 still beats
- * plain TLSF, which never looks there. Default 4, from 1 to 64. An
+ * plain TLSF, which never looks there. Default 3, from 1 to 64: on the shared
+ * traces 3 fill the arena exactly as 4 did, and the slowest plain alloc that
+ * can be built is 5 instructions shorter (docs/tlsf-speed-log.md). An
  * over-aligned request (alloc_aligned beyond the granule) looks at one block
  * whatever the depth: it asks for room for the worst padding, which the
  * blocks of its own class seldom have (docs/tlsf.md).
  */
 #ifndef EA_TLSF_SEARCH_DEPTH
-#define EA_TLSF_SEARCH_DEPTH 4
+#define EA_TLSF_SEARCH_DEPTH 3
 #endif
 _Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_TLSF_SEARCH_DEPTH must be 1..64");
 
