@@ -133,7 +133,7 @@ status=0
 # shellcheck disable=SC2086
 python3 "$root/bench/firmware/collect.py" --board "$board" --build "$nano_dir" ${full_dir:+--newlib-build "$full_dir"} --traces "$traces" \
     --out "$out" --jobs "$jobs" "--opt=${opt:--Os}${cpu:+ -mcpu=$cpu}${defines:+ -D$(echo "$defines" | sed 's/;/ -D/g')}" \
-    $collect_args || status=$?
+    ${cpu:+--cpu "$cpu"} $collect_args || status=$?
 end=$(date +%s)
 echo "== done in $((end - start)) s (build $((built - start)) s, runs $((end - built)) s); results in $out"
 exit $status
