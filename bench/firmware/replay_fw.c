@@ -833,9 +833,7 @@ int main(void)
     }
 #endif
     if (arena == NULL) {
-        /* On a 64 KiB boundary, as the PSRAM bank is: where an aligned request lands depends on the
-         * arena's address modulo its alignment, which must not move with the size of the image. */
-        scratch_next = (unsigned char *)(((uintptr_t)scratch_next + 0xffffu) & ~(uintptr_t)0xffffu);
+        scratch_next = fw_on_64k_boundary(scratch_next);
         arena = scratch(arena_bytes);
     }
     memset(arena, 0xa5, arena_bytes);

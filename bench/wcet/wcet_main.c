@@ -51,10 +51,9 @@ int main(void)
     wcet_arena = fw_ram2_start;
     wcet_arena_bytes = (size_t)((unsigned char *)fw_ram2_end - (unsigned char *)fw_ram2_start);
 #else
-    /* On a 64 KiB boundary, as the mps2 boards' second bank is: the aligned cases place blocks by the
-     * arena's address modulo their alignment, which must not move with the size of the image (it did:
-     * a change to the trap handler left the top block's payload on 256 bytes, so no front was cut). */
-    wcet_arena = (unsigned char *)(((uintptr_t)fw_free_ram_start + 0xffffu) & ~(uintptr_t)0xffffu);
+    /* The aligned cases place blocks by the arena's address modulo their alignment (a change to the
+     * trap handler once left the top block's payload on 256 bytes, so no front was cut). */
+    wcet_arena = fw_on_64k_boundary(fw_free_ram_start);
     wcet_arena_bytes = (size_t)((unsigned char *)fw_free_ram_end - wcet_arena);
 #endif
     wcet_tlsf();

@@ -67,6 +67,17 @@ extern unsigned char __fw_ram2_start[], __fw_ram2_end[];
 #endif
 
 /*
+ * p raised to the next 64 KiB boundary, where the benchmarks lay their arena
+ * in free RAM, as the mps2 boards' second bank starts on one: where an aligned
+ * request lands depends on the arena's address modulo its alignment, which
+ * must not move with the size of the image.
+ */
+static inline void *fw_on_64k_boundary(void *p)
+{
+    return (void *)(((uintptr_t)p + 0xffffu) & ~(uintptr_t)0xffffu);
+}
+
+/*
  * The stack: [__stack_limit, __stack_top), from the linker script. fw_start
  * fills the unused part with a pattern; fw_stack_used() is the high-water
  * mark, the bytes from the top down to the deepest word ever written.
