@@ -384,7 +384,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
         b = b->next_free;
     }
     unsigned w = map_word(cls);
-    size_t word = map[w] & (~(size_t)1 << (cls % EA_TLSF_MAP_BITS));
+    size_t word = map[w] & bits_after_in_word(cls % EA_TLSF_MAP_BITS);
     /* None above in its word: the next word that is not zero, from the summary or reading the words above in turn. */
     if (EA_TLSF_SUMMARY && word == 0) {
         size_t words = *summary_in(map) & (~(size_t)1 << w);
@@ -401,7 +401,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
             word = map[w];
         } while (word == 0);
     }
-    unsigned bit = ffs_size(word);
+    unsigned bit = first_in_word(word);
     cls = (unsigned)(w * EA_TLSF_MAP_BITS) + bit;
     b = heads[cls];
     if (!block_sound(h, b)) {

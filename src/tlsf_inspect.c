@@ -88,7 +88,7 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
         }
     }
     /* Bits past the last class, or (summary) past the last word: alloc's search would take them for lists. */
-    if ((h->class_map[EA_TLSF_MAP_WORDS - 1] & ~((map_bit(TLSF_CLASSES - 1) << 1) - 1)) != 0) {
+    if ((h->class_map[EA_TLSF_MAP_WORDS - 1] & bits_after_in_word((TLSF_CLASSES - 1) % EA_TLSF_MAP_BITS)) != 0) {
         return EA_EBITMAP;
     }
     if (EA_TLSF_SUMMARY) {

@@ -73,6 +73,41 @@ static void small_classes_are_one_granule_apart(void **state)
     }
 }
 
+/*
+ * The class bits of a word, in either order (the first class in the top bit
+ * where the core counts leading zeros fast, in bit 0 elsewhere: the default
+ * host build runs one, the soft-scan build the other): each class has one
+ * bit of its own, the searches name the first and last class of a word, and
+ * "the classes after i" are exactly the bits of the classes after i.
+ */
+static void class_bits_name_each_class_of_a_word_in_order(void **state)
+{
+    (void)state;
+    const unsigned bits = (unsigned)EA_TLSF_MAP_BITS;
+    print_message("first class of a word in its %s bit\n", TLSF_FIRST_CLASS_HIGH ? "top" : "lowest");
+    size_t seen = 0;
+    for (unsigned i = 0; i < bits; i++) {
+        size_t bit = bit_in_word(i);
+        assert_true(bit != 0 && (bit & (bit - 1)) == 0);
+        assert_true((seen & bit) == 0);
+        seen |= bit;
+        assert_int_equal(first_in_word(bit), i);
+        assert_int_equal(last_in_word(bit), i);
+        size_t after = 0;
+        for (unsigned j = i + 1; j < bits; j++) {
+            after |= bit_in_word(j);
+            assert_int_equal(first_in_word(bit | bit_in_word(j)), i);
+            assert_int_equal(last_in_word(bit | bit_in_word(j)), j);
+        }
+        assert_true(bits_after_in_word(i) == after);
+    }
+    assert_true(seen == SIZE_MAX);
+    /* map_bit names a class by its place in its word, whatever the word (on Thumb-2 by a rotate). */
+    for (unsigned cls = 0; cls < TLSF_CLASSES; cls++) {
+        assert_true(map_bit(cls) == bit_in_word(cls % bits));
+    }
+}
+
 static void control_block_is_bitmaps_and_heads(void **state)
 {
     (void)state;
@@ -480,6 +515,7 @@ int main(void)
         cmocka_unit_test(every_block_size_maps_into_its_class),
         cmocka_unit_test(every_class_boundary_round_trips),
         cmocka_unit_test(small_classes_are_one_granule_apart),
+        cmocka_unit_test(class_bits_name_each_class_of_a_word_in_order),
         cmocka_unit_test(control_block_is_bitmaps_and_heads),
         cmocka_unit_test_setup_teardown(starts_on_a_two_kib_region, setup_empty_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(one_word_header_exact_split, setup_heap, teardown_heap),
