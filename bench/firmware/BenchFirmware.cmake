@@ -56,6 +56,11 @@ function(ealloc_add_bench_firmware name)
     target_include_directories(${name} PRIVATE ${BENCH_FW_DIR} ${BENCH_WCET_DIR} ${BF_INCLUDES})
     target_compile_definitions(${name} PRIVATE ${BF_DEFINES})
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C>:${FW_WARNINGS}>)
+    # The worst-case images read the heap's class bits through src/tlsf_internal.h, whose layout follows
+    # the core (the order of a word's classes): their C is compiled for the library's core too.
+    if(EALLOC_FW_BENCH_CPU)
+        target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C>:-mcpu=${EALLOC_FW_BENCH_CPU}>)
+    endif()
     target_link_options(${name} PRIVATE -L${FW_ARCH_DIR} -L${board_script_dir} -T${FW_LINKER_SCRIPT}
                         -Wl,-Map=$<TARGET_FILE_DIR:${name}>/${name}.map)
 endfunction()
