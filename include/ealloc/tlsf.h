@@ -62,8 +62,9 @@ _Static_assert(EA_TLSF_MAP_WORDS <= EA_TLSF_MAP_BITS, "EA_TLSF_MAX_BLOCK_LOG2: t
 /* A TLSF heap. Private fields: use the calls below. */
 typedef struct ea_tlsf {
     ea_heap_common_t common;
-    /* bit c % MAP_BITS of [c / MAP_BITS]: list c is not empty; then, with EA_TLSF_SUMMARY, the summary:
-     * bit w of [MAP_WORDS] says [w] is not zero */
+    /* [c / MAP_BITS] holds a bit for list c, set while the list is not empty (the top bit for the word's
+     * first class on Arm cores with CLZ and x86, bit 0 elsewhere); then, with EA_TLSF_SUMMARY, the
+     * summary: bit w of [MAP_WORDS] says [w] is not zero */
     size_t class_map[EA_TLSF_MAP_WORDS + EA_TLSF_SUMMARY];
     struct ea_tlsf_block *heads[EA_TLSF_FL_COUNT * EA_TLSF_SL_COUNT]; /* first free block of each class */
 } ea_tlsf_t;
