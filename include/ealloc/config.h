@@ -97,8 +97,8 @@ _Static_assert((EA_TLSF_SEARCH_DEPTH) >= 1 && (EA_TLSF_SEARCH_DEPTH) <= 64, "EA_
  * EA_TLSF_SMALL_CODE — build the TLSF heap for flash instead of speed: its
  * alloc and free call one shared copy of each list operation instead of
  * inlining them, and loop over the blocks of the request's own class instead
- * of unrolling that look: 29 % less code (Cortex-M4: 1628 instead of
- * 2302 bytes) for 19-40 more instructions per alloc and 22-31 per free,
+ * of unrolling that look: 29 % less code (Cortex-M4: 1626 instead of
+ * 2290 bytes) for 19-40 more instructions per alloc and 22-31 per free,
  * still O(1), and
  * the same placement (docs/tlsf.md has the figures). 0 (default) or 1.
  */
