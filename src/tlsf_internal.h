@@ -157,7 +157,7 @@ static inline size_t summary_bits(const ea_tlsf_t *h)
  * the word's first class is its top bit: the smallest non-empty class above
  * a request is then one count of leading zeros, where the lowest set bit
  * takes a bit reversal first (RBIT), and a class's bit is the top bit
- * rotated (map_bit): on the Cortex-M4 1 to 2 instructions less per alloc
+ * rotated (map_bit): on the Cortex-M4 up to 2 instructions less per alloc
  * and 1 per free (tlsf-speed-log.md, "The first class in the top bit").
  * x86 finds either end in one instruction and takes this order too, so the
  * host tests run the order of the Cortex-M3 and up. Elsewhere the first
