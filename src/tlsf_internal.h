@@ -179,7 +179,7 @@ static inline unsigned map_word(unsigned cls)
     return cls / (unsigned)EA_TLSF_MAP_BITS;
 }
 
-/* The bit of the class i places into its word (i < EA_TLSF_MAP_BITS). */
+/* The bit of a word's i-th class, counted from its first (i < EA_TLSF_MAP_BITS). */
 EA_ALWAYS_INLINE static inline size_t bit_in_word(unsigned i)
 {
     return TLSF_FIRST_CLASS_HIGH ? TLSF_TOP_BIT >> i : (size_t)1 << i;
@@ -202,19 +202,19 @@ EA_ALWAYS_INLINE static inline size_t map_bit(unsigned cls)
     return bit_in_word(cls % EA_TLSF_MAP_BITS);
 }
 
-/* The bits of the classes after the class i places into its word. */
+/* The bits of the classes after a word's i-th class. */
 EA_ALWAYS_INLINE static inline size_t bits_after_in_word(unsigned i)
 {
     return TLSF_FIRST_CLASS_HIGH ? (SIZE_MAX >> 1) >> i : ~(size_t)1 << i;
 }
 
-/* How many classes into its word the first class of word lies (word != 0). */
+/* How many classes from its word's first the first class with a bit in word lies (word != 0). */
 EA_ALWAYS_INLINE static inline unsigned first_in_word(size_t word)
 {
     return TLSF_FIRST_CLASS_HIGH ? (unsigned)(EA_TLSF_MAP_BITS - 1) - fls_size(word) : ffs_size(word);
 }
 
-/* How many classes into its word the last class of word lies (word != 0). */
+/* How many classes from its word's first the last class with a bit in word lies (word != 0). */
 static inline unsigned last_in_word(size_t word)
 {
     return TLSF_FIRST_CLASS_HIGH ? (unsigned)(EA_TLSF_MAP_BITS - 1) - ffs_size(word) : fls_size(word);

@@ -75,8 +75,8 @@ static void small_classes_are_one_granule_apart(void **state)
 
 /*
  * The class bits of a word, in either order (the first class in the top bit
- * where the core counts leading zeros fast, in bit 0 elsewhere: the default
- * host build runs one, the soft-scan build the other): each class has one
+ * on Arm cores with CLZ and on x86, in bit 0 elsewhere: the default host
+ * build runs one, the soft-scan build the other): each class has one
  * bit of its own, the searches name the first and last class of a word, and
  * "the classes after i" are exactly the bits of the classes after i.
  */
