@@ -8,7 +8,7 @@
  * an over-aligned request) for one that is large enough (blocks of the
  * request's own class may be smaller than it), and otherwise takes the head
  * of the smallest non-empty class above — one bit scan of the first word,
- * from the request's own, with a bit above its class. The block is carved
+ * from the request's own, with a bit for a class above its own. The block is carved
  * exactly: padding in front and a rest that can stand alone go back to their
  * own lists. free merges the block with its physical neighbours (the one
  * after through its header, the one before through the footer PREV_FREE
