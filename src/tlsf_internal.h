@@ -299,7 +299,11 @@ EA_ALWAYS_INLINE static inline void clear_map_bit(size_t *map, unsigned w, unsig
     clear_in_word(map, w, bit_in_word(bit));
 }
 
-/* List cls has just emptied: clear its bit (clear_map_bit). */
+/*
+ * List cls has just emptied: clear its bit — found from the class itself
+ * (map_bit: on Thumb-2 no cls % 32 first), or through the bit-band alias
+ * (clear_map_bit).
+ */
 EA_ALWAYS_INLINE static inline void clear_map_class_bit(size_t *map, unsigned cls)
 {
     if (EA_TLSF_BITBAND) {
