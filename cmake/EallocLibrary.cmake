@@ -8,6 +8,23 @@
 set(EALLOC_WARNING_FLAGS -Wall -Wextra -Wconversion -Wsign-conversion -Wcast-align -Wshadow -Wpedantic
     -Wstrict-prototypes -Wmissing-prototypes)
 
+# The compile options of every library made of src/: the warnings (errors when
+# EALLOC_WARNINGS_AS_ERRORS), and on bare metal -ffreestanding, which is what
+# src/ is: its memmove, memcpy and memset stay calls of those functions.
+# Otherwise clang (14) calls the Arm run-time ABI's __aeabi_memmove and
+# __aeabi_memclr instead, which newlib implements a byte at a time: a realloc
+# that moves its block took 5 times the instructions (docs/performance.md,
+# "Compiled with clang"). GCC's code for the allocators is the same either way.
+function(ealloc_compile_options_of_src name)
+    target_compile_options(${name} PRIVATE ${EALLOC_WARNING_FLAGS})
+    if(EALLOC_WARNINGS_AS_ERRORS)
+        target_compile_options(${name} PRIVATE -Werror)
+    endif()
+    if(CMAKE_SYSTEM_NAME STREQUAL "Generic")
+        target_compile_options(${name} PRIVATE -ffreestanding)
+    endif()
+endfunction()
+
 # Usable from any project that includes this file (the firmware build in
 # targets/ does): every path is relative to this file, not to the project.
 function(ealloc_add_library name port_dir)
@@ -30,10 +47,7 @@ function(ealloc_add_library name port_dir)
         $<BUILD_INTERFACE:${port_dir}>
         $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
     target_include_directories(${name} PRIVATE ${root}/src)
-    target_compile_options(${name} PRIVATE ${EALLOC_WARNING_FLAGS})
-    if(EALLOC_WARNINGS_AS_ERRORS)
-        target_compile_options(${name} PRIVATE -Werror)
-    endif()
+    ealloc_compile_options_of_src(${name})
     if(EALLOC_CONFIG_HEADER)
         get_filename_component(config_dir ${EALLOC_CONFIG_HEADER} DIRECTORY)
         get_filename_component(config_name ${EALLOC_CONFIG_HEADER} NAME)
@@ -61,10 +75,7 @@ function(ealloc_add_malloc_library name core backend)
     target_link_libraries(${name} PUBLIC ${core})
     target_compile_definitions(${name} PUBLIC EA_MALLOC_BACKEND=${backend})
     target_include_directories(${name} PRIVATE ${root}/src)
-    target_compile_options(${name} PRIVATE ${EALLOC_WARNING_FLAGS})
-    if(EALLOC_WARNINGS_AS_ERRORS)
-        target_compile_options(${name} PRIVATE -Werror)
-    endif()
+    ealloc_compile_options_of_src(${name})
     # A C library may call the allocator only from inside itself (newlib's
     # printf calls _malloc_r): make the linker take the shim's object before
     # it gets to the C library, whatever the program itself calls.

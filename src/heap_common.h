@@ -55,10 +55,22 @@
 #define EA_GRANULE EA_GRANULE_
 #define EA_GRANULE_LOG2 EA_LOG2_(EA_GRANULE)
 
-/* Whether x is a power of two (0 is not). */
+/*
+ * Whether x is a power of two (0 is not). clang (14) turns the usual test into
+ * a population count, which a core without one (every Cortex-M) computes in
+ * some 14 instructions; x ^ (x - 1) sets the bits up to x's lowest, which
+ * exceed x - 1 exactly when that lowest bit is x's only one (for 0: all ones,
+ * not above the all ones of 0 - 1), and clang leaves it an eor and a compare.
+ * GCC makes the usual test one tst (with x - 1 at hand) and the other one
+ * instruction longer.
+ */
 EA_ALWAYS_INLINE static inline bool is_pow2(size_t x)
 {
+#if defined(__clang__)
+    return (x ^ (x - 1)) > x - 1;
+#else
     return x != 0 && (x & (x - 1)) == 0;
+#endif
 }
 
 /* x rounded up to a multiple of the power of two a, or 0 when that overflows. */

@@ -3,8 +3,10 @@
  * back-end: bad input on every entry point (an alignment of 0 where it is
  * refused, sizes whose rounding overflows, the allocator handle with an
  * explicit alignment), check() against region descriptors damaged one field
- * at a time, and the region layout at the top of the address space.
+ * at a time, the region layout at the top of the address space, and the
+ * power-of-two test every alignment goes through.
  */
+#include <limits.h>
 #include <stdio.h>
 
 #include "heap_common.h"
@@ -187,6 +189,40 @@ static void region_layout_with_a_cap_below_one_block(void **state)
     assert_int_equal(out.end - out.first, backend.min_block);
 }
 
+/* Whether x has exactly one bit set, counted bit by bit: the reference for is_pow2. */
+static bool one_bit_set(size_t x)
+{
+    unsigned bits = 0;
+    for (; x != 0; x >>= 1) {
+        bits += (unsigned)(x & 1);
+    }
+    return bits == 1;
+}
+
+static void power_of_two_test_agrees_with_counting_bits(void **state)
+{
+    (void)state;
+    /* is_pow2 has a form for clang and one for other compilers (heap_common.h): the clang stage of
+     * make test runs the first, the others the second. Every small value, and around every power. */
+    for (size_t x = 0; x <= 4096; x++) {
+        if (is_pow2(x) != one_bit_set(x)) {
+            fail_msg("is_pow2(%zu) is %d", x, (int)is_pow2(x));
+        }
+    }
+    for (unsigned k = 0; k < sizeof(size_t) * CHAR_BIT; k++) {
+        size_t p = (size_t)1 << k;
+        size_t near[] = {p - 1, p, p + 1, p | 1, p | (p >> 1), ~p, SIZE_MAX - p};
+        for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+            if (is_pow2(near[i]) != one_bit_set(near[i])) {
+                fail_msg("is_pow2(%#zx) is %d", near[i], (int)is_pow2(near[i]));
+            }
+        }
+    }
+    assert_false(is_pow2(0));
+    assert_false(is_pow2(SIZE_MAX));
+    assert_true(is_pow2(SIZE_MAX / 2 + 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +232,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(check_finds_each_damaged_descriptor_field, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(region_layout_at_the_top_of_the_address_space, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(region_layout_with_a_cap_below_one_block, setup_heap, teardown_heap),
+        cmocka_unit_test(power_of_two_test_agrees_with_counting_bits),
     };
     char name[32];
     (void)snprintf(name, sizeof name, "coverage_%s", backend.name);
