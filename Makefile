@@ -124,13 +124,14 @@ test-firmware:
 	@echo "== firmware: the suites on microbit (M0), mps2-an385/386/500 (M3/M4/M7), RV32IMAC under QEMU"
 	@BUILD_ROOT=$(CURDIR)/$(BUILD) tools/firmware-tests.sh
 
-# The benchmark firmware in tlsf configurations make bench does not use, and on the RISC-V boards
-# (llff and tlsf): every trace's replay checks (patterns, overlaps, check()) and the worst-case heap
-# states, which must build and pass in each of them.
+# The benchmark firmware in tlsf configurations make bench does not use, on the RISC-V boards
+# (llff and tlsf), and with the library compiled by clang (llff and tlsf): every trace's replay
+# checks (patterns, overlaps, check()) and the worst-case heap states, which must build and pass in
+# each of them.
 BENCH_CONFIGS = EA_TLSF_SL_LOG2=2 EA_TLSF_SL_LOG2=5 EA_TLSF_SMALL_CODE=1 EA_TLSF_BITBAND=1
 BENCH_BOARDS = riscv32-virt riscv32-virt-zbb
 test-bench-configs:
-	@echo "== benchmark firmware (replay + worst cases under QEMU): Cortex-M4 with $(BENCH_CONFIGS); $(BENCH_BOARDS)"
+	@echo "== benchmark firmware (replay + worst cases under QEMU): Cortex-M4 with $(BENCH_CONFIGS); $(BENCH_BOARDS); clang"
 	@for knob in $(BENCH_CONFIGS); do \
 	    out=$(CURDIR)/$(BUILD)/bench-configs/$$knob; mkdir -p $$out; \
 	    if bench/run-firmware-bench.sh --backends tlsf --define $$knob --out $$out >$$out/log 2>&1; then \
@@ -141,6 +142,9 @@ test-bench-configs:
 	    if bench/run-firmware-bench.sh --board $$board --out $$out >$$out/log 2>&1; then \
 	        echo "   ok   $$board"; else cat $$out/log; echo "   FAIL $$board"; exit 1; fi; \
 	done
+	@out=$(CURDIR)/$(BUILD)/bench-configs/clang; mkdir -p $$out; \
+	if bench/run-firmware-bench.sh --cc clang --backends llff,tlsf --out $$out >$$out/log 2>&1; then \
+	    echo "   ok   clang"; else cat $$out/log; echo "   FAIL clang"; exit 1; fi
 
 # ---- benchmarks -----------------------------------------------------------------
 bench:

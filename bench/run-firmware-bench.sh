@@ -4,7 +4,7 @@
 #   bench/results/firmware.jsonl, firmware.md   trace replay, every trace x back-end
 #   bench/results/wcet.jsonl, wcet.md           worst cases built on purpose
 #
-#   bench/run-firmware-bench.sh [--traces DIR] [--opt FLAG] [--define KNOB=VALUE]... [--cpu CPU] [--board BOARD]
+#   bench/run-firmware-bench.sh [--traces DIR] [--opt FLAG] [--define KNOB=VALUE]... [--cpu CPU] [--cc clang] [--board BOARD]
 #                               [--out DIR] [--jobs N] [--trace NAME]... [--backends LIST] [--skip-wcet]
 #
 #   --traces DIR     the traces (default: $EALLOC_TRACES_DIR, else ../shared/traces beside the repository);
@@ -18,6 +18,9 @@
 #                    soft-float ABI so that both link. The Cortex-M4 model runs that core's
 #                    instructions one for one (ARMv6-M and ARMv7-M code is a subset of what it runs),
 #                    so the counts are that core's; the rest of the image stays Cortex-M4 code
+#   --cc clang       compile the benchmarked library copies with clang instead of GCC (Arm board only;
+#                    bench/firmware/clang_launcher.sh says with which flags; Debian: clang); the
+#                    images stay GCC's
 #   --board BOARD    mps2-an386 (default), or riscv32-virt (RV32IMAC) / riscv32-virt-zbb (with Zbb):
 #                    the same replay and worst cases counted with RISC-V's minstret; back-ends llff and
 #                    tlsf with the ports "none" and "riscv" (llff-rv, tlsf-rv); no newlib there (the
@@ -41,6 +44,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 traces=${EALLOC_TRACES_DIR:-$root/../shared/traces}
 opt=
 cpu=
+cc=
 board=mps2-an386
 defines=
 out=
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
     --traces) traces=$2; shift 2 ;;
     --opt) opt=$2; shift 2 ;;
     --cpu) cpu=$2; shift 2 ;;
+    --cc) cc=$2; shift 2 ;;
     --define) defines=${defines:+$defines;}$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
@@ -59,23 +64,28 @@ while [ $# -gt 0 ]; do
     --backends) collect_args="$collect_args --backends $2"; shift 2 ;;
     --skip-wcet) collect_args="$collect_args --skip-wcet"; shift ;;
     --board) board=$2; shift 2 ;;
-    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^set -eu$/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "run-firmware-bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 
+case $cc in
+'' | clang) ;;
+*) echo "run-firmware-bench.sh: --cc is clang (left out: GCC), not $cc" >&2; exit 2 ;;
+esac
 case $board in
 mps2-an386) tools="arm-none-eabi-gcc qemu-system-arm" packages="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm" ;;
 riscv32-virt | riscv32-virt-zbb)
     tools="riscv64-unknown-elf-gcc qemu-system-riscv32" packages="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc"
-    if [ -n "$cpu" ]; then
-        echo "run-firmware-bench.sh: --cpu is for the Arm board; RISC-V: --board riscv32-virt or riscv32-virt-zbb" >&2
+    if [ -n "$cpu$cc" ]; then
+        echo "run-firmware-bench.sh: --cpu and --cc are for the Arm board; RISC-V: --board riscv32-virt or riscv32-virt-zbb" >&2
         exit 2
     fi
     ;;
 *) echo "run-firmware-bench.sh: --board is mps2-an386, riscv32-virt or riscv32-virt-zbb, not $board" >&2; exit 2 ;;
 esac
-for tool in $tools cmake python3; do
+packages="$packages${cc:+ $cc}" # Debian's package of clang is clang
+for tool in $tools $cc cmake python3; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "run-firmware-bench.sh: $tool not found (Debian: $packages cmake python3)" >&2
         exit 2
@@ -91,7 +101,7 @@ if [ -z "$out" ]; then
 fi
 
 start=$(date +%s)
-suffix=$(printf '%s%s%s' "$opt" "${cpu:+-$cpu}" "${defines:+-$defines}" | tr -c 'A-Za-z0-9' '-')
+suffix=$(printf '%s%s%s%s' "$opt" "${cpu:+-$cpu}" "${cc:+-$cc}" "${defines:+-$defines}" | tr -c 'A-Za-z0-9' '-')
 cpu_args=
 if [ -n "$cpu" ]; then
     cpu_args="-DEALLOC_FW_BENCH_CPU=$cpu -DEALLOC_ARM_FLOAT_ABI=soft -DEALLOC_ARM_FPU="
@@ -104,7 +114,7 @@ configure() { # dir, extra cmake args...
     shift
     # shellcheck disable=SC2086
     cmake -S "$root/targets" -B "$dir" -DEALLOC_BOARD="$board" -DEALLOC_FW_BENCH=ON \
-        "-DEALLOC_FW_BENCH_OPT=$opt" "-DEALLOC_FW_BENCH_DEFINES=$defines" $cpu_args "$@" >"$dir.configure.log" 2>&1 ||
+        "-DEALLOC_FW_BENCH_OPT=$opt" "-DEALLOC_FW_BENCH_DEFINES=$defines" "-DEALLOC_FW_BENCH_CC=$cc" $cpu_args "$@" >"$dir.configure.log" 2>&1 ||
         { cat "$dir.configure.log"; echo "run-firmware-bench.sh: configuring $dir failed" >&2; exit 1; }
 }
 
@@ -132,7 +142,7 @@ echo "== run (QEMU $board -icount shift=10, $jobs at a time; traces from $traces
 status=0
 # shellcheck disable=SC2086
 python3 "$root/bench/firmware/collect.py" --board "$board" --build "$nano_dir" ${full_dir:+--newlib-build "$full_dir"} --traces "$traces" \
-    --out "$out" --jobs "$jobs" "--opt=${opt:--Os}${cpu:+ -mcpu=$cpu}${defines:+ -D$(echo "$defines" | sed 's/;/ -D/g')}" \
+    --out "$out" --jobs "$jobs" "--opt=${cc:+$cc $($cc -dumpversion) }${opt:--Os}${cpu:+ -mcpu=$cpu}${defines:+ -D$(echo "$defines" | sed 's/;/ -D/g')}" \
     ${cpu:+--cpu "$cpu"} $collect_args || status=$?
 end=$(date +%s)
 echo "== done in $((end - start)) s (build $((built - start)) s, runs $((end - built)) s); results in $out"

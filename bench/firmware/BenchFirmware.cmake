@@ -21,7 +21,9 @@
 # configuration knobs for them (include/ealloc/config.h), e.g. EA_HARDENED=1.
 # EALLOC_FW_BENCH_CPU: the core those copies are compiled for (empty: the
 # board's); another core needs the soft-float ABI for the whole image
-# (run-firmware-bench.sh --cpu sets it).
+# (run-firmware-bench.sh --cpu sets it). EALLOC_FW_BENCH_CC: clang compiles
+# those copies instead of GCC (Arm only; the images stay GCC's; see
+# clang_launcher.sh beside this file).
 
 if(NOT EALLOC_BOARD MATCHES "^(mps2-|riscv32-virt)")
     message(FATAL_ERROR "EALLOC_FW_BENCH: the benchmark firmware counts instructions with the CMSDK TIMER0 of the mps2 boards or the minstret of RISC-V virt; EALLOC_BOARD=${EALLOC_BOARD} has neither")
@@ -40,6 +42,23 @@ set(EALLOC_FW_BENCH_OPT "" CACHE STRING "optimisation flag for the benchmarked l
 set(EALLOC_FW_BENCH_CPU "" CACHE STRING "-mcpu= for the benchmarked library copies (e.g. cortex-m0plus; empty: the board's core; Arm only)")
 if(EALLOC_FW_BENCH_CPU AND NOT FW_ARCH STREQUAL "cortex-m")
     message(FATAL_ERROR "EALLOC_FW_BENCH_CPU: another -mcpu= is for the Arm boards (RISC-V: choose the board riscv32-virt or riscv32-virt-zbb)")
+endif()
+set(EALLOC_FW_BENCH_CC "" CACHE STRING "compiler of the benchmarked library copies: empty (the build's GCC) or clang (Arm only)")
+if(EALLOC_FW_BENCH_CC)
+    if(NOT EALLOC_FW_BENCH_CC STREQUAL "clang" OR NOT FW_ARCH STREQUAL "cortex-m")
+        message(FATAL_ERROR "EALLOC_FW_BENCH_CC: clang, on the Arm boards, is the one other compiler the benchmark builds with (not '${EALLOC_FW_BENCH_CC}' on ${FW_ARCH})")
+    endif()
+    find_program(bench_clang clang)
+    if(NOT bench_clang)
+        message(FATAL_ERROR "EALLOC_FW_BENCH_CC=clang: no clang found (Debian: clang)")
+    endif()
+    # clang has no C library for this target: newlib's headers, where GCC's preprocessor finds <string.h>.
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -include string.h -E -x c /dev/null OUTPUT_VARIABLE bench_preprocessed)
+    string(REGEX MATCH "# [0-9]+ \"([^\"]*)/string\\.h\"" bench_string_line "${bench_preprocessed}")
+    set(bench_newlib_include "${CMAKE_MATCH_1}")
+    if(NOT EXISTS "${bench_newlib_include}/string.h")
+        message(FATAL_ERROR "EALLOC_FW_BENCH_CC=clang: newlib's <string.h> not found through ${CMAKE_C_COMPILER}")
+    endif()
 endif()
 set(EALLOC_FW_BENCH_DEFINES "" CACHE STRING "configuration of the benchmarked library copies, a ;-list (e.g. EA_HARDENED=1;EA_TLSF_SEARCH_DEPTH=2)")
 set(BENCH_FW_DIR ${EALLOC_ROOT}/bench/firmware)
@@ -76,6 +95,10 @@ foreach(lib ealloc_bench_none ealloc_bench_port)
     endif()
     if(EALLOC_FW_BENCH_CPU)
         target_compile_options(${lib} PRIVATE -mcpu=${EALLOC_FW_BENCH_CPU})
+    endif()
+    if(EALLOC_FW_BENCH_CC)
+        set_target_properties(${lib} PROPERTIES
+            C_COMPILER_LAUNCHER "${BENCH_FW_DIR}/clang_launcher.sh;${bench_clang};${bench_newlib_include}")
     endif()
     # Configuration knobs (include/ealloc/config.h) reach the library and every image that includes its headers.
     if(EALLOC_FW_BENCH_DEFINES)
