@@ -4,7 +4,7 @@
 #   make demo      the firmware demo: ealloc on a Cortex-M4 under QEMU
 #   make demo-host the host demo: one small heap printed step by step
 #   make test      every test: sanitizers (gcc, clang), valgrind, -m32, big-endian PowerPC, release,
-#                  cross-compiled warnings, packaging, firmware on five QEMU boards, the benchmark
+#                  cross-compiled warnings, packaging, firmware on six QEMU boards, the benchmark
 #                  firmware in three more tlsf configurations
 #   make lint      clang-tidy, cppcheck and gcc -fanalyzer over src/ and include/
 #   make fuzz      libFuzzer on each back-end for FUZZ_SECONDS (default 300)

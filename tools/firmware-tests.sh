@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build ealloc's firmware tests for each board and run them under QEMU.
 #
-#   tools/firmware-tests.sh [board...]     default: the five boards below; any folder of targets/boards/
+#   tools/firmware-tests.sh [board...]     default: the six boards below; any folder of targets/boards/
 #
 # Per board: configure build/fw-<board> (targets/CMakeLists.txt), build it
 # (-j2 unless JOBS says otherwise), run ctest. Prints one summary line per
@@ -17,8 +17,8 @@ build_root=${BUILD_ROOT:-$root/build}
 jobs=${JOBS:-2}
 
 if [ $# -eq 0 ]; then
-    # The five tested boards; more variants live in targets/boards/ (e.g. riscv32-virt-zbb).
-    set -- microbit mps2-an385 mps2-an386 mps2-an500 riscv32-virt
+    # The six tested boards; more variants live in targets/boards/ (e.g. riscv32-virt-zbb).
+    set -- microbit mps2-an385 mps2-an386 mps2-an500 riscv32-virt riscv64-virt
 fi
 
 summary=""

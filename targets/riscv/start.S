@@ -1,7 +1,18 @@
 /*
- * Reset entry and trap entry for RV32 in machine mode (QEMU virt, -bios none:
- * the boot ROM jumps to the start of RAM, where the linker script puts _start).
+ * Reset entry and trap entry for RV32 and RV64 in machine mode (QEMU virt,
+ * -bios none: the boot ROM jumps to the start of RAM, where the linker script
+ * puts _start). The trap frame holds 16 registers of XLEN bits.
  */
+#if __riscv_xlen == 64
+#define SAVE sd
+#define LOAD ld
+#define REG_BYTES 8
+#else
+#define SAVE sw
+#define LOAD lw
+#define REG_BYTES 4
+#endif
+#define FRAME_BYTES (16 * REG_BYTES)
     .section .text.start, "ax", @progbits
     .globl _start
     .type _start, @function
@@ -39,44 +50,44 @@ park:
     .type fw_trap_entry, @function
     .balign 4
 fw_trap_entry:
-    addi sp, sp, -64
-    sw ra, 0(sp)
-    sw t0, 4(sp)
-    sw t1, 8(sp)
-    sw t2, 12(sp)
-    sw a0, 16(sp)
-    sw a1, 20(sp)
-    sw a2, 24(sp)
-    sw a3, 28(sp)
-    sw a4, 32(sp)
-    sw a5, 36(sp)
-    sw a6, 40(sp)
-    sw a7, 44(sp)
-    sw t3, 48(sp)
-    sw t4, 52(sp)
-    sw t5, 56(sp)
-    sw t6, 60(sp)
+    addi sp, sp, -FRAME_BYTES
+    SAVE ra, 0 * REG_BYTES(sp)
+    SAVE t0, 1 * REG_BYTES(sp)
+    SAVE t1, 2 * REG_BYTES(sp)
+    SAVE t2, 3 * REG_BYTES(sp)
+    SAVE a0, 4 * REG_BYTES(sp)
+    SAVE a1, 5 * REG_BYTES(sp)
+    SAVE a2, 6 * REG_BYTES(sp)
+    SAVE a3, 7 * REG_BYTES(sp)
+    SAVE a4, 8 * REG_BYTES(sp)
+    SAVE a5, 9 * REG_BYTES(sp)
+    SAVE a6, 10 * REG_BYTES(sp)
+    SAVE a7, 11 * REG_BYTES(sp)
+    SAVE t3, 12 * REG_BYTES(sp)
+    SAVE t4, 13 * REG_BYTES(sp)
+    SAVE t5, 14 * REG_BYTES(sp)
+    SAVE t6, 15 * REG_BYTES(sp)
     csrr a0, mcause
     csrr a1, mepc
     csrr a2, mtval
     mv a3, sp
     call fw_trap
-    lw ra, 0(sp)
-    lw t0, 4(sp)
-    lw t1, 8(sp)
-    lw t2, 12(sp)
-    lw a0, 16(sp)
-    lw a1, 20(sp)
-    lw a2, 24(sp)
-    lw a3, 28(sp)
-    lw a4, 32(sp)
-    lw a5, 36(sp)
-    lw a6, 40(sp)
-    lw a7, 44(sp)
-    lw t3, 48(sp)
-    lw t4, 52(sp)
-    lw t5, 56(sp)
-    lw t6, 60(sp)
-    addi sp, sp, 64
+    LOAD ra, 0 * REG_BYTES(sp)
+    LOAD t0, 1 * REG_BYTES(sp)
+    LOAD t1, 2 * REG_BYTES(sp)
+    LOAD t2, 3 * REG_BYTES(sp)
+    LOAD a0, 4 * REG_BYTES(sp)
+    LOAD a1, 5 * REG_BYTES(sp)
+    LOAD a2, 6 * REG_BYTES(sp)
+    LOAD a3, 7 * REG_BYTES(sp)
+    LOAD a4, 8 * REG_BYTES(sp)
+    LOAD a5, 9 * REG_BYTES(sp)
+    LOAD a6, 10 * REG_BYTES(sp)
+    LOAD a7, 11 * REG_BYTES(sp)
+    LOAD t3, 12 * REG_BYTES(sp)
+    LOAD t4, 13 * REG_BYTES(sp)
+    LOAD t5, 14 * REG_BYTES(sp)
+    LOAD t6, 15 * REG_BYTES(sp)
+    addi sp, sp, FRAME_BYTES
     mret
     .size fw_trap_entry, . - fw_trap_entry

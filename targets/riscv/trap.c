@@ -1,5 +1,5 @@
 /*
- * Machine-mode traps on RV32: interrupts go to fw_riscv_interrupt (weak; a
+ * Machine-mode traps on RV32 and RV64: interrupts go to fw_riscv_interrupt (weak; a
  * firmware that enables an interrupt source defines it), everything else is
  * offered to fw_riscv_exception (weak; a test that expects faults defines
  * it), then reported through semihosting and stops QEMU with FW_EXIT_FAULT.
@@ -52,8 +52,9 @@ void fw_trap(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval, const uintptr_t 
     fw_riscv_exception(mcause, mepc, mtval);
     fw_flush(); /* end whatever line was being printed */
     fw_printf("\n*** trap: %s (mcause %lu)\n", exception_name(mcause), (unsigned long)mcause);
+    /* sp as it was before start.S pushed its frame of 16 registers */
     fw_printf("    mepc=0x%08lx mtval=0x%08lx ra=0x%08lx sp=0x%08lx\n", (unsigned long)mepc,
-              (unsigned long)mtval, (unsigned long)saved[0], (unsigned long)((uintptr_t)saved + 64));
+              (unsigned long)mtval, (unsigned long)saved[0], (unsigned long)(uintptr_t)(saved + 16));
     if (mcause == 3) {
         fw_printf("    (an ebreak: __builtin_trap, e.g. the library's default ea_panic)\n");
     }

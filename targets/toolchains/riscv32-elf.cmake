@@ -13,12 +13,17 @@
 # matching multilib, while the code itself is compiled for the full -march.
 
 set(CMAKE_SYSTEM_NAME Generic)
-set(CMAKE_SYSTEM_PROCESSOR riscv32)
 
 set(EALLOC_RISCV_MARCH "rv32imac" CACHE STRING "riscv: -march= for the code (rv32imac, rv32imac_zbb, ...)")
 set(EALLOC_RISCV_MABI "ilp32" CACHE STRING "riscv: -mabi=")
 set(EALLOC_RISCV_SPECS "picolibc.specs" CACHE STRING "riscv: gcc specs file choosing the C library")
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES EALLOC_RISCV_MARCH EALLOC_RISCV_MABI EALLOC_RISCV_SPECS)
+# riscv64-elf.cmake sets a 64-bit -march before including this file.
+if(EALLOC_RISCV_MARCH MATCHES "^rv64")
+    set(CMAKE_SYSTEM_PROCESSOR riscv64)
+else()
+    set(CMAKE_SYSTEM_PROCESSOR riscv32)
+endif()
 
 set(CMAKE_C_COMPILER riscv64-unknown-elf-gcc)
 set(CMAKE_ASM_COMPILER riscv64-unknown-elf-gcc)
