@@ -129,7 +129,7 @@ test-firmware:
 # checks (patterns, overlaps, check()) and the worst-case heap states, which must build and pass in
 # each of them.
 BENCH_CONFIGS = EA_TLSF_SL_LOG2=2 EA_TLSF_SL_LOG2=5 EA_TLSF_SMALL_CODE=1 EA_TLSF_BITBAND=1
-BENCH_BOARDS = riscv32-virt riscv32-virt-zbb
+BENCH_BOARDS = riscv32-virt riscv32-virt-zbb riscv64-virt
 test-bench-configs:
 	@echo "== benchmark firmware (replay + worst cases under QEMU): Cortex-M4 with $(BENCH_CONFIGS); $(BENCH_BOARDS); clang"
 	@for knob in $(BENCH_CONFIGS); do \
