@@ -22,7 +22,7 @@
 #                    bench/firmware/clang_launcher.sh says with which flags; Debian: clang); the
 #                    images stay GCC's
 #   --board BOARD    mps2-an386 (default), or riscv32-virt (RV32IMAC) / riscv32-virt-zbb (with Zbb) /
-#                    riscv64-virt (RV64IMAC):
+#                    riscv64-virt (RV64IMAC) / riscv64-virt-zbb:
 #                    the same replay and worst cases counted with RISC-V's minstret; back-ends llff and
 #                    tlsf with the ports "none" and "riscv" (llff-rv, tlsf-rv); no newlib there (the
 #                    toolchain's C library is picolibc)
@@ -77,14 +77,14 @@ case $cc in
 esac
 case $board in
 mps2-an386) tools="arm-none-eabi-gcc qemu-system-arm" packages="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm" ;;
-riscv32-virt | riscv32-virt-zbb | riscv64-virt)
+riscv32-virt | riscv32-virt-zbb | riscv64-virt | riscv64-virt-zbb)
     tools="riscv64-unknown-elf-gcc qemu-system-${board%%-virt*}" packages="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc"
     if [ -n "$cpu$cc" ]; then
-        echo "run-firmware-bench.sh: --cpu and --cc are for the Arm board; RISC-V: --board riscv32-virt, riscv32-virt-zbb or riscv64-virt" >&2
+        echo "run-firmware-bench.sh: --cpu and --cc are for the Arm board; RISC-V: --board riscv32-virt[-zbb] or riscv64-virt[-zbb]" >&2
         exit 2
     fi
     ;;
-*) echo "run-firmware-bench.sh: --board is mps2-an386, riscv32-virt, riscv32-virt-zbb or riscv64-virt, not $board" >&2; exit 2 ;;
+*) echo "run-firmware-bench.sh: --board is mps2-an386, riscv32-virt[-zbb] or riscv64-virt[-zbb], not $board" >&2; exit 2 ;;
 esac
 packages="$packages${cc:+ $cc}" # Debian's package of clang is clang
 for tool in $tools $cc cmake python3; do

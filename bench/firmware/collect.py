@@ -5,7 +5,7 @@ Called by bench/run-firmware-bench.sh once the images are built:
 
     collect.py [--board mps2-an386] --build DIR --newlib-build DIR --traces DIR --out bench/results [--jobs 2]
 
-Runs, on mps2-an386 (or --board riscv32-virt, riscv32-virt-zbb, riscv64-virt) with
+Runs, on mps2-an386 (or --board riscv32-virt, riscv32-virt-zbb, riscv64-virt, riscv64-virt-zbb) with
 -icount shift=10 (one instruction = 2^10 ns of virtual time, so TIMER0 at
 25 MHz counts 25.6 ticks per instruction, and RISC-V's minstret 1024):
   * bench_timer_selftest: the counting method (empty call, 1/100/1000/10000 nops);
@@ -54,6 +54,10 @@ BOARDS = {
                      "tools": "riscv64-unknown-elf-", "core": "RV64IMAC",
                      "desc": "Board `riscv64-virt` (RV64IMAC, no Zbb: software bit scans; 64-bit size_t)",
                      "method": RISCV_METHOD, "arena": RISCV_ARENA, "port": "riscv", "tag": "rv", "newlib": False},
+    "riscv64-virt-zbb": {"qemu": "qemu-system-riscv64", "machine": ["-M", "virt", "-bios", "none", "-cpu", "rv64,zbb=on"],
+                         "tools": "riscv64-unknown-elf-", "core": "RV64IMAC with Zbb",
+                         "desc": "Board `riscv64-virt-zbb` (RV64IMAC + Zbb: `clz`/`ctz`; 64-bit size_t)",
+                         "method": RISCV_METHOD, "arena": RISCV_ARENA, "port": "riscv", "tag": "rv", "newlib": False},
 }
 # port: the board's own critical-section port, measured beside "none" in the images and back-ends
 # tagged _<tag> / -<tag>; newlib: whether the board's images include newlib's malloc.

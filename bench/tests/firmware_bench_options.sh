@@ -19,7 +19,7 @@ expect_refusal() { # message-regex, options...
 }
 
 expect_refusal 'unknown option --frobnicate' --frobnicate
-expect_refusal '--board is mps2-an386, riscv32-virt, riscv32-virt-zbb or riscv64-virt, not mps2-an385' --board mps2-an385
+expect_refusal '--board is mps2-an386, riscv32-virt\[-zbb\] or riscv64-virt\[-zbb\], not mps2-an385' --board mps2-an385
 expect_refusal '--cpu and --cc are for the Arm board' --board riscv32-virt --cpu cortex-m0plus
 expect_refusal '--cpu and --cc are for the Arm board' --cpu cortex-m0plus --board riscv32-virt-zbb
 expect_refusal '--cpu and --cc are for the Arm board' --cc clang --board riscv32-virt
