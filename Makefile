@@ -5,7 +5,7 @@
 #   make demo-host the host demo: one small heap printed step by step
 #   make test      every test: sanitizers (gcc, clang), valgrind, -m32, big-endian PowerPC, release,
 #                  cross-compiled warnings, packaging, firmware on six QEMU boards, the benchmark
-#                  firmware in three more tlsf configurations
+#                  firmware in four more tlsf configurations, on three RISC-V boards and built with clang
 #   make lint      clang-tidy, cppcheck and gcc -fanalyzer over src/ and include/
 #   make fuzz      libFuzzer on each back-end for FUZZ_SECONDS (default 300)
 #   make coverage  lines and branches of src/ reached by the host tests (gcovr)
@@ -121,7 +121,7 @@ test-packaging:
 	@tests/packaging/run.sh $(BUILD)/packaging
 
 test-firmware:
-	@echo "== firmware: the suites on microbit (M0), mps2-an385/386/500 (M3/M4/M7), RV32IMAC under QEMU"
+	@echo "== firmware: the suites on microbit (M0), mps2-an385/386/500 (M3/M4/M7), RV32IMAC, RV64IMAC under QEMU"
 	@BUILD_ROOT=$(CURDIR)/$(BUILD) tools/firmware-tests.sh
 
 # The benchmark firmware in tlsf configurations make bench does not use, on the RISC-V boards

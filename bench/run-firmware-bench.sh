@@ -35,11 +35,11 @@
 #
 # Needs: arm-none-eabi-gcc with newlib and newlib-nano, qemu-system-arm, cmake, python3
 # (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake python3); on the
-# RISC-V boards riscv64-unknown-elf-gcc with picolibc and qemu-system-riscv32 instead
+# RISC-V boards riscv64-unknown-elf-gcc with picolibc and qemu-system-riscv32 or -riscv64 instead
 # (gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc).
 # Build directories: build/bench-fw-an386[-O2...] (nano.specs) and the same with -newlib
 # (full newlib, which needs its own link flags); build/bench-fw-riscv32-virt[-zbb][...],
-# build/bench-fw-riscv64-virt[...].
+# build/bench-fw-riscv64-virt[-zbb][...]; --cc clang adds -clang to the name.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
