@@ -25,7 +25,7 @@
 # those copies instead of GCC (Arm only; the images stay GCC's; see
 # clang_launcher.sh beside this file).
 
-if(NOT EALLOC_BOARD MATCHES "^(mps2-|riscv(32|64)-virt)")
+if(NOT fw_bench_board) # set by targets/CMakeLists.txt
     message(FATAL_ERROR "EALLOC_FW_BENCH: the benchmark firmware counts instructions with the CMSDK TIMER0 of the mps2 boards or the minstret of RISC-V virt; EALLOC_BOARD=${EALLOC_BOARD} has neither")
 endif()
 # The timed call of the architecture, and the tag of the images and back-ends with the board's own
