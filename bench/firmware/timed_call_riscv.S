@@ -13,41 +13,33 @@
  *   struct bench_call { uintptr_t fn, a0, a1, a2, ret; };
  *
  * The same code for RV32 and RV64: registers and the struct's fields are XLEN
- * wide (W bytes), and so is minstret (an up-counter; the difference is taken
+ * wide (REG_BYTES bytes), and so is minstret (an up-counter; the difference is taken
  * modulo 2^XLEN).
  */
-#if __riscv_xlen == 64
-#define SAVE sd
-#define LOAD ld
-#define W 8
-#else
-#define SAVE sw
-#define LOAD lw
-#define W 4
-#endif
+#include "xlen_asm.h" /* targets/riscv: SAVE, LOAD, REG_BYTES */
     .text
 
     .globl bench_timed_call
     .type bench_timed_call, @function
 bench_timed_call:
-    addi    sp, sp, -4 * W          # the callee gets a 16-aligned stack
-    SAVE    ra, 3 * W(sp)
-    SAVE    s0, 2 * W(sp)
-    SAVE    s1, 1 * W(sp)
+    addi    sp, sp, -4 * REG_BYTES      # the callee gets a 16-aligned stack
+    SAVE    ra, 3 * REG_BYTES(sp)
+    SAVE    s0, 2 * REG_BYTES(sp)
+    SAVE    s1, 1 * REG_BYTES(sp)
     mv      s0, a0
-    LOAD    t1, 0 * W(s0)           # fn
-    LOAD    a1, 2 * W(s0)           # a1
-    LOAD    a2, 3 * W(s0)           # a2
-    LOAD    a0, 1 * W(s0)           # a0
-    csrr    s1, minstret            # ---- window opens
+    LOAD    t1, 0 * REG_BYTES(s0)       # fn
+    LOAD    a1, 2 * REG_BYTES(s0)       # a1
+    LOAD    a2, 3 * REG_BYTES(s0)       # a2
+    LOAD    a0, 1 * REG_BYTES(s0)       # a0
+    csrr    s1, minstret                # ---- window opens
     jalr    t1
-    csrr    t0, minstret            # ---- window closes
-    SAVE    a0, 4 * W(s0)           # ret
-    sub     a0, t0, s1              # an up-counter: end - start (mod 2^XLEN)
-    LOAD    s1, 1 * W(sp)
-    LOAD    s0, 2 * W(sp)
-    LOAD    ra, 3 * W(sp)
-    addi    sp, sp, 4 * W
+    csrr    t0, minstret                # ---- window closes
+    SAVE    a0, 4 * REG_BYTES(s0)       # ret
+    sub     a0, t0, s1                  # an up-counter: end - start (mod 2^XLEN)
+    LOAD    s1, 1 * REG_BYTES(sp)
+    LOAD    s0, 2 * REG_BYTES(sp)
+    LOAD    ra, 3 * REG_BYTES(sp)
+    addi    sp, sp, 4 * REG_BYTES
     ret
     .size bench_timed_call, . - bench_timed_call
 

@@ -3,15 +3,7 @@
  * -bios none: the boot ROM jumps to the start of RAM, where the linker script
  * puts _start). The trap frame holds 16 registers of XLEN bits.
  */
-#if __riscv_xlen == 64
-#define SAVE sd
-#define LOAD ld
-#define REG_BYTES 8
-#else
-#define SAVE sw
-#define LOAD lw
-#define REG_BYTES 4
-#endif
+#include "xlen_asm.h"
 #define FRAME_BYTES (16 * REG_BYTES)
     .section .text.start, "ax", @progbits
     .globl _start
