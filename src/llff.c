@@ -31,7 +31,7 @@
  * front stays a free block (it is a multiple of the granule, so at least one
  * granule whenever it is not 0); a tail of at least a granule becomes a free
  * block too. Returns the bytes taken: want, or want plus a tail too small to
- * stand alone.
+ * stand alone. EA_ASAN: b is open; the inside of each free piece closes.
  */
 static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t want)
 {
@@ -42,17 +42,22 @@ static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t
         write_header(&h->common, rest, tail);
         rest->next = after;
         after = rest;
+        ASAN_CLOSE((uintptr_t)rest + LLFF_FREE_META, (uintptr_t)rest + tail);
     } else {
         want += tail;
     }
     if (pad != 0) {
         write_header(&h->common, b, pad);
         b->next = after;
+        ASAN_CLOSE((uintptr_t)b + LLFF_FREE_META, (uintptr_t)b + pad);
     } else {
         *link = after;
     }
     return want;
 }
+
+/* EA_ASAN: the block at p (NULL: none) handed out for size bytes. */
+#define HAND_OUT(p, size) ASAN_HAND_OUT(p, size, block_bytes(block_of(p)) - EA_HEADER)
 
 /* Hardened builds: a free-list node must lie in a region and keep its check word. */
 static bool node_sound(const ea_llff_t *h, const block_t *b)
@@ -131,6 +136,7 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     block_t *b = block_at(at + pad);
+    ASAN_OPEN(at, at + (*link)->size); /* carved anywhere; its free pieces close again */
     size_t got = carve(h, link, *link, pad, need);
     write_header(&h->common, b, got | LLFF_USED);
     note_alloc(&h->common, got);
@@ -179,6 +185,7 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
         if (at_b != NULL) {
             *at_b = NULL;
         }
+        ASAN_CLOSE((uintptr_t)prev + LLFF_FREE_META, (uintptr_t)prev + prev->size);
         return prev;
     }
     block_t **link = prev != NULL ? &prev->next : &h->free_list;
@@ -188,6 +195,7 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
     if (at_b != NULL) {
         *at_b = link;
     }
+    ASAN_CLOSE(at + LLFF_FREE_META, at + size);
     return b;
 }
 
@@ -203,6 +211,7 @@ static ea_fault_t free_core(ea_llff_t *h, void *p)
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
+        ASAN_OPEN(b, (uintptr_t)b + LLFF_FREE_META); /* its link may fall in its rounding */
         block_t *merged = insert_free(h, b, size, NULL, &fault);
         if (merged != NULL) {
             note_free(&h->common, size);
@@ -242,6 +251,7 @@ static ea_fault_t resize_in_place(ea_llff_t *h, block_t *b, size_t size, bool *f
     if (f == NULL) {
         return fault;
     }
+    ASAN_OPEN(f, (uintptr_t)f + f->size); /* carved again; its free pieces close again */
     size_t pad = (size_t)((uintptr_t)b - (uintptr_t)f); /* not 0 exactly when link is NULL */
     *fits = need != 0 && f->size - pad >= need;
     /* Without a link (b merged into the block before it) carve keeps that block in front and
@@ -272,6 +282,7 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
         ea_region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), 0)) {
         return EA_FAULT_BAD_REGION;
     }
+    ASAN_OPEN(start, (uintptr_t)start + size); /* EA_ASAN: whatever an earlier heap over this memory closed */
     ea_region_insert(&h->common.regions, where, &layout);
     h->common.capacity += layout.end - layout.first;
     poison_fill(layout.first + LLFF_FREE_META, layout.end);
@@ -314,6 +325,7 @@ void *EA_UNTRACED(ea_llff_alloc_aligned)(ea_llff_t *h, size_t align, size_t size
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
     void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size, &fault);
+    HAND_OUT(p, size);
     ea_cs_exit(cs);
     if (p == NULL) {
         alloc_failed(h, fault, size, align, PANIC_DETAIL);
@@ -365,10 +377,20 @@ void *EA_UNTRACED(ea_llff_realloc_aligned)(ea_llff_t *h, void *p, size_t align, 
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = check_owned(h, p);
     bool in_place = false;
+#if EA_ASAN
+    if (fault == NO_FAULT) {
+        ASAN_OPEN(p, (uintptr_t)block_of(p) + block_bytes(block_of(p))); /* read whole below */
+    }
+#endif
     /* A block not on the requested alignment is moved, never resized in place. */
     if (fault == NO_FAULT && ((uintptr_t)p & (align - 1)) == 0) {
         fault = resize_in_place(h, block_of(p), size, &in_place);
     }
+#if EA_ASAN
+    if (in_place) {
+        HAND_OUT(p, size);
+    }
+#endif
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
         ea_heap_panic(&h->common, fault, PANIC_DETAIL);

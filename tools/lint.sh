@@ -34,6 +34,7 @@ configs=(
     "bitscan fallback, multiply|-DEA_BITSCAN_SOFT=1 -DEA_BITSCAN_MUL=1"
     "malloc on llff|-DEA_MALLOC_BACKEND=llff"
     "trace|-DEA_TRACE=1"
+    "asan|-DEA_ASAN=1 -D__SANITIZE_ADDRESS__"
 )
 
 # The negative control: bugs each tool must report.
@@ -78,7 +79,7 @@ if [[ " $tools " == *" clang-tidy "* ]]; then
     echo "== lint: clang-tidy ($tidy, checks in .clang-tidy)"
     [ -n "$tidy" ] || { echo "lint: clang-tidy is missing: apt-get install -y clang-tidy" >&2; exit 1; }
     control clang-tidy "$tidy" --quiet --config-file=.clang-tidy "$work/control.c" -- -std=c11 || true
-    for config in "${configs[@]:0:5}" "${configs[7]}"; do
+    for config in "${configs[@]:0:5}" "${configs[7]}" "${configs[9]}"; do
         IFS='|' read -r name defs <<<"$config"
         # shellcheck disable=SC2086
         if ! "$tidy" --quiet "${sources[@]}" -- -std=c11 "${includes[@]}" -Iports/none $defs \
@@ -104,7 +105,7 @@ if [[ " $tools " == *" cppcheck "* ]]; then
                    --suppress=missingIncludeSystem -UEALLOC_CONFIG_HEADER -q)
     control cppcheck cppcheck "${cppcheck_args[@]}" "$work/control.c" || true
     # Without -D, cppcheck tries the configurations it finds in the sources by itself.
-    for config in "default (every configuration cppcheck finds)|" "${configs[@]:1:3}" "${configs[7]}"; do
+    for config in "default (every configuration cppcheck finds)|" "${configs[@]:1:3}" "${configs[7]}" "${configs[9]}"; do
         IFS='|' read -r name defs <<<"$config"
         # shellcheck disable=SC2086
         if ! cppcheck "${cppcheck_args[@]}" "${includes[@]}" -Iports/none $defs "${sources[@]}" \

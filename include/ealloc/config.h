@@ -188,6 +188,33 @@ _Static_assert((EA_HARDENED) == 0 || (EA_HARDENED) == 1, "EA_HARDENED must be 0 
 _Static_assert((EA_POISON) == 0 || (EA_POISON) == 1, "EA_POISON must be 0 or 1");
 
 /*
+ * EA_ASAN — for programs built with AddressSanitizer (-fsanitize=address, gcc
+ * or clang; a host build, for testing firmware code off target): the heap tells
+ * ASan which of its bytes the program may touch. The requested bytes of every
+ * allocated block are open; the rest of the block (rounding), the inside of
+ * every free block and memory never handed out are closed, so a read or write
+ * after free, past the end of a request or through a stale pointer is reported
+ * by ASan at the access, with its stack. usable_size opens the whole block, as
+ * its contract lets the caller use it. The heap's own words (headers, free-list
+ * links) stay open: an overrun into a header is what EA_HARDENED finds. ASan
+ * marks memory in 8-byte granules, so a few bytes of rounding may stay open
+ * where a block ends inside one. Not with EA_POISON (ASan finds more, and at
+ * the access). 0 (default) or 1.
+ */
+#ifndef EA_ASAN
+#define EA_ASAN 0
+#endif
+_Static_assert((EA_ASAN) == 0 || (EA_ASAN) == 1, "EA_ASAN must be 0 or 1");
+#if EA_ASAN && !defined(__SANITIZE_ADDRESS__) /* gcc's sign; clang's is __has_feature */
+#if !defined(__has_feature)
+#error "EA_ASAN must be 1 only in a build with AddressSanitizer (-fsanitize=address)"
+#elif !__has_feature(address_sanitizer)
+#error "EA_ASAN must be 1 only in a build with AddressSanitizer (-fsanitize=address)"
+#endif
+#endif
+_Static_assert(!((EA_ASAN) && (EA_POISON)), "EA_ASAN must not be combined with EA_POISON: choose one");
+
+/*
  * EA_TRACE — report every call that changes a heap to ea_trace_hook(), for
  * recording a program's own workload as a trace (<ealloc/trace.h>,
  * docs/trace.md). Each call then holds its critical section from start to

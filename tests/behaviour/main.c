@@ -3,12 +3,6 @@
 
 #include "suites.h"
 
-size_t expected_footprint(size_t size)
-{
-    size_t bytes = (size + backend.header + backend.granule - 1) / backend.granule * backend.granule;
-    return bytes < backend.min_block ? backend.min_block : bytes;
-}
-
 int main(void)
 {
     const suite_t *suites[] = {&init_suite,  &alloc_suite,  &aligned_suite, &realloc_suite,

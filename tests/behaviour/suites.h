@@ -20,7 +20,4 @@ extern const suite_t free_suite;
 extern const suite_t region_suite;
 extern const suite_t inspect_suite;
 
-/* Footprint of a block holding size bytes, as the back-end rounds it. */
-size_t expected_footprint(size_t size);
-
 #endif

@@ -44,6 +44,9 @@
 #include "ea_port.h" /* the counting port: section depth and misnesting */
 #include "fuzz_driver.h"
 #include "test_tape.h"
+#if EA_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 #define SLOTS 32
 #define ARENA_BYTES (16 * 1024)
@@ -974,6 +977,10 @@ static void set_up(input_t *in)
     m.next_seed = 1;
     ea_test_cs_depth = 0;
     ea_test_cs_misnested = 0;
+#if EA_ASAN /* the heap of the input before closed parts of the buffers */
+    ASAN_UNPOISON_MEMORY_REGION(arena_storage, sizeof arena_storage);
+    ASAN_UNPOISON_MEMORY_REGION(second_storage, sizeof second_storage);
+#endif
     memset(arena_storage, 0xA5, sizeof arena_storage);
     memset(second_storage, 0x5A, sizeof second_storage);
 

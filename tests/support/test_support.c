@@ -5,6 +5,9 @@
 
 #include "ea_port.h"
 #include "heap_common.h"
+#if EA_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 _Static_assert(EA_HEADER <= sizeof(((saved_header_t *)0)->bytes), "saved_header_t too small for a header");
 
@@ -60,6 +63,10 @@ int setup_empty_heap(void **state)
     (void)state;
     heap = backend.heap_object;
     backend.make_empty(heap);
+#if EA_ASAN /* the heap of the test before closed parts of the arenas */
+    ASAN_UNPOISON_MEMORY_REGION(arena_storage, sizeof arena_storage);
+    ASAN_UNPOISON_MEMORY_REGION(second_storage, sizeof second_storage);
+#endif
     memset(arena_storage, 0xA5, sizeof arena_storage);
     memset(second_storage, 0x5A, sizeof second_storage);
     ea_test_cs_depth = 0;
@@ -82,6 +89,12 @@ int teardown_heap(void **state)
     assert_heap_sound();
     assert_int_equal(panic_inside_section, 0);
     return 0;
+}
+
+size_t expected_footprint(size_t size)
+{
+    size_t bytes = (size + backend.header + backend.granule - 1) / backend.granule * backend.granule;
+    return bytes < backend.min_block ? backend.min_block : bytes;
 }
 
 void assert_heap_sound(void)
