@@ -188,15 +188,18 @@ static void realloc_moves_the_boundary_wherever_the_block_goes(void **state)
 static void init_opens_memory_an_earlier_heap_closed(void **state)
 {
     (void)state;
-    /* The fixture's heap closed most of the arena; a new heap over the same memory (the old one
-     * abandoned) must be able to write its own words anywhere in it. */
-    assert_false(open_at(arena + arena_size / 2));
+    /* The fixture's heap closed most of the arena; a new heap over part of the same memory (the
+     * old one abandoned) starts inside what was closed, and must write its own words there. */
+    unsigned char *start = arena + 1024;
+    assert_false(open_at(start));
     backend.make_empty(heap);
-    backend.init(heap, arena, arena_size);
+    backend.init(heap, start, arena_size - 1024);
     unsigned char *p = backend.alloc(heap, arena_size / 2);
     assert_non_null(p);
+    assert_true(p > start);
     assert_true(all_open(p, arena_size / 2));
     backend.free(heap, p);
+    assert_true(all_closed(p + FREE_WORDS, 64));
 }
 
 int main(void)
