@@ -321,15 +321,19 @@ static inline void ea_asan_open(uintptr_t from, uintptr_t to)
 
 static inline void ea_asan_hand_out(const void *p, size_t size, size_t usable)
 {
-    if (p != NULL) {
-        ea_asan_open((uintptr_t)p, (uintptr_t)p + size);
-        ea_asan_close((uintptr_t)p + size, (uintptr_t)p + usable);
-    }
+    ea_asan_open((uintptr_t)p, (uintptr_t)p + size);
+    ea_asan_close((uintptr_t)p + size, (uintptr_t)p + usable);
 }
 
 #define ASAN_CLOSE(from, to) ea_asan_close((uintptr_t)(from), (uintptr_t)(to))
 #define ASAN_OPEN(from, to) ea_asan_open((uintptr_t)(from), (uintptr_t)(to))
-#define ASAN_HAND_OUT(p, size, usable) ea_asan_hand_out((p), (size), (p) != NULL ? (usable) : 0)
+/* p is tested first: usable (from p's header) is not to be computed for a failed call. */
+#define ASAN_HAND_OUT(p, size, usable)                                                                                 \
+    do {                                                                                                               \
+        if ((p) != NULL) {                                                                                             \
+            ea_asan_hand_out((p), (size), (usable));                                                                   \
+        }                                                                                                              \
+    } while (0)
 #else
 #define ASAN_CLOSE(from, to) ((void)0)
 #define ASAN_OPEN(from, to) ((void)0)

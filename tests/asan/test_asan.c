@@ -35,6 +35,19 @@ static bool all_closed(const unsigned char *p, size_t n)
     return true;
 }
 
+/*
+ * Whether the rounding of a block at p handed out for size (usable bytes in
+ * all) is closed: ASan closes whole 8-byte granules only, so where the next
+ * block's header shares a granule with the end of the rounding (4-byte headers
+ * on 32-bit hosts), that granule stays open and only the bytes before it count.
+ */
+static bool rounding_closed(const unsigned char *p, size_t size, size_t usable)
+{
+    uintptr_t from = (uintptr_t)p + size;
+    uintptr_t to = ((uintptr_t)p + usable) & ~(uintptr_t)7;
+    return to <= from || all_closed(p + size, (size_t)(to - from));
+}
+
 /* The bytes a block handed out for size has after its header (usable_size without opening them). */
 static size_t usable_for(size_t size)
 {
@@ -61,8 +74,8 @@ static void allocated_bytes_are_open_and_the_rounding_closed(void **state)
         unsigned char *p = backend.alloc(heap, size);
         assert_non_null(p);
         assert_true(all_open(p, size));
-        /* Every byte of rounding after the request is closed (the payload starts on a granule). */
-        assert_true(all_closed(p + size, usable_for(size) - size));
+        /* The rounding after the request is closed (the payload starts on a granule). */
+        assert_true(rounding_closed(p, size, usable_for(size)));
         memset(p, 0x3c, size);
     }
 }
@@ -103,7 +116,7 @@ static void reused_memory_opens_again(void **state)
     assert_ptr_equal(b, a);
     assert_true(all_open(b, 300));
     memset(b, 0x22, 300);
-    assert_true(all_closed(b + 300, usable_for(300) - 300));
+    assert_true(rounding_closed(b, 300, usable_for(300)));
 }
 
 static void usable_size_opens_the_whole_block(void **state)
@@ -113,7 +126,7 @@ static void usable_size_opens_the_whole_block(void **state)
     assert_non_null(p);
     size_t usable = usable_for(20);
     assert_true(usable > 20);
-    assert_true(all_closed(p + 20, usable - 20));
+    assert_true(rounding_closed(p, 20, usable));
     assert_int_equal(backend.usable_size(heap, p), usable);
     assert_true(all_open(p, usable)); /* its contract lets the caller use them all */
     memset(p, 0x44, usable);
@@ -126,7 +139,7 @@ static void calloc_and_aligned_blocks_open_what_was_asked(void **state)
     unsigned char *z = backend.calloc(heap, 5, 20);
     assert_non_null(z);
     assert_true(all_open(z, 100));
-    assert_true(all_closed(z + 100, usable_for(100) - 100));
+    assert_true(rounding_closed(z, 100, usable_for(100)));
     for (size_t i = 0; i < 100; i++) {
         assert_int_equal(z[i], 0);
     }
@@ -136,7 +149,7 @@ static void calloc_and_aligned_blocks_open_what_was_asked(void **state)
         assert_non_null(p);
         assert_int_equal((uintptr_t)p % aligns[i], 0);
         assert_true(all_open(p, 36));
-        assert_true(all_closed(p + 36, usable_for(36) - 36));
+        assert_true(rounding_closed(p, 36, usable_for(36)));
         memset(p, 0x55, 36);
     }
     assert_int_equal(backend.check(heap), EA_OK);
@@ -150,7 +163,7 @@ static unsigned char *realloc_and_check(unsigned char *p, size_t old, size_t siz
     assert_non_null(q);
     assert_pattern(q, old < size ? old : size, seed);
     assert_true(all_open(q, size));
-    assert_true(all_closed(q + size, usable_for(size) - size));
+    assert_true(rounding_closed(q, size, usable_for(size)));
     assert_int_equal(backend.check(heap), EA_OK);
     return q;
 }
