@@ -71,7 +71,7 @@ test-asan-m32:
 
 test-valgrind:
 	@echo "== gcc -O1, every test under valgrind memcheck"
-	@$(call host_stage,valgrind,gcc,-O1 -g,"-DEALLOC_TEST_LAUNCHER=valgrind;-q;--error-exitcode=99;--leak-check=full" -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7 -DEALLOC_TEST_PRELOAD=OFF)
+	@$(call host_stage,valgrind,gcc,-O1 -g,"-DEALLOC_TEST_LAUNCHER=valgrind;-q;--error-exitcode=99;--exit-on-first-error=yes;--leak-check=full" -DEALLOC_MODEL_OPS=200000 -DEALLOC_MODEL_CHECK_EVERY=7 -DEALLOC_TEST_PRELOAD=OFF)
 
 test-m32:
 	@echo "== gcc -m32 (32-bit x86)"

@@ -269,7 +269,7 @@ size_t ea_heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, siz
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = ea_heap_owned_fault(c, p, flags, min_block);
     size_t usable = fault == EA_NO_FAULT ? (*(const size_t *)((uintptr_t)p - EA_HEADER) & ~flags) - EA_HEADER : 0;
-    ASAN_OPEN(p, (uintptr_t)p + usable); /* EA_ASAN: the caller may use all of it */
+    SHADOW_OPEN_LIVE(p, (uintptr_t)p + usable); /* the caller may use all of it */
     ea_cs_exit(cs);
     if (fault != EA_NO_FAULT) {
         ea_heap_panic(c, fault, detail);

@@ -18,6 +18,7 @@
 #if EA_TRACE
 #include "ealloc/critical_section.h" /* a trace frame keeps the state its section was entered with */
 #endif
+#include "shadow.h" /* EA_ASAN, EA_VALGRIND: which bytes the program may touch */
 
 #define EA_WORD sizeof(size_t)
 
@@ -284,60 +285,6 @@ EA_ALWAYS_INLINE static inline bool ea_poison_intact(uintptr_t from, uintptr_t t
     (void)to;
     return true;
 }
-#endif
-
-/* ---- AddressSanitizer builds (EA_ASAN): which bytes the program may touch ---------- */
-
-/*
- * ASAN_CLOSE(from, to): [from, to) closed to the program, ASan reports any
- * access; ASAN_OPEN(from, to): open again, to the heap's own code first (ASan
- * checks the library too); ASAN_HAND_OUT(p, size, usable): a payload handed
- * out (p not NULL) for size of its usable bytes, those open and the rounding
- * after them closed. ASan closes only whole 8-byte granules, so a granule a
- * range shares with an open word stays open. Called inside the heap's critical
- * section: two neighbouring blocks may share a granule's shadow byte. In other
- * builds they are nothing at all (macros: not even their arguments reach the
- * compiler, so the code is the same as without them).
- */
-#if EA_ASAN
-/* AddressSanitizer's own interface (sanitizer/asan_interface.h), declared here so that src/
- * includes no header beyond the freestanding ones. */
-void __asan_poison_memory_region(void const volatile *addr, size_t size);
-void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
-
-static inline void ea_asan_close(uintptr_t from, uintptr_t to)
-{
-    if (to > from) {
-        __asan_poison_memory_region((const void *)from, to - from);
-    }
-}
-
-static inline void ea_asan_open(uintptr_t from, uintptr_t to)
-{
-    if (to > from) {
-        __asan_unpoison_memory_region((const void *)from, to - from);
-    }
-}
-
-static inline void ea_asan_hand_out(const void *p, size_t size, size_t usable)
-{
-    ea_asan_open((uintptr_t)p, (uintptr_t)p + size);
-    ea_asan_close((uintptr_t)p + size, (uintptr_t)p + usable);
-}
-
-#define ASAN_CLOSE(from, to) ea_asan_close((uintptr_t)(from), (uintptr_t)(to))
-#define ASAN_OPEN(from, to) ea_asan_open((uintptr_t)(from), (uintptr_t)(to))
-/* p is tested first: usable (from p's header) is not to be computed for a failed call. */
-#define ASAN_HAND_OUT(p, size, usable)                                                                                 \
-    do {                                                                                                               \
-        if ((p) != NULL) {                                                                                             \
-            ea_asan_hand_out((p), (size), (usable));                                                                   \
-        }                                                                                                              \
-    } while (0)
-#else
-#define ASAN_CLOSE(from, to) ((void)0)
-#define ASAN_OPEN(from, to) ((void)0)
-#define ASAN_HAND_OUT(p, size, usable) ((void)0)
 #endif
 
 /* Start a heap's check words (at its first init). */

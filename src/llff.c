@@ -31,7 +31,8 @@
  * front stays a free block (it is a multiple of the granule, so at least one
  * granule whenever it is not 0); a tail of at least a granule becomes a free
  * block too. Returns the bytes taken: want, or want plus a tail too small to
- * stand alone. EA_ASAN: b is open; the inside of each free piece closes.
+ * stand alone. EA_ASAN, EA_VALGRIND: b is open; the inside of each free piece
+ * closes.
  */
 static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t want)
 {
@@ -42,22 +43,22 @@ static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t
         write_header(&h->common, rest, tail);
         rest->next = after;
         after = rest;
-        ASAN_CLOSE((uintptr_t)rest + LLFF_FREE_META, (uintptr_t)rest + tail);
+        SHADOW_CLOSE((uintptr_t)rest + LLFF_FREE_META, (uintptr_t)rest + tail);
     } else {
         want += tail;
     }
     if (pad != 0) {
         write_header(&h->common, b, pad);
         b->next = after;
-        ASAN_CLOSE((uintptr_t)b + LLFF_FREE_META, (uintptr_t)b + pad);
+        SHADOW_CLOSE((uintptr_t)b + LLFF_FREE_META, (uintptr_t)b + pad);
     } else {
         *link = after;
     }
     return want;
 }
 
-/* EA_ASAN: the block at p (NULL: none) handed out for size bytes. */
-#define HAND_OUT(p, size) ASAN_HAND_OUT(p, size, block_bytes(block_of(p)) - EA_HEADER)
+/* EA_ASAN, EA_VALGRIND: the block at p (NULL: none) handed out for size bytes. */
+#define HAND_OUT(h, p, size) SHADOW_HAND_OUT(h, p, size, block_bytes(block_of(p)) - EA_HEADER)
 
 /* Hardened builds: a free-list node must lie in a region and keep its check word. */
 static bool node_sound(const ea_llff_t *h, const block_t *b)
@@ -136,7 +137,7 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     block_t *b = block_at(at + pad);
-    ASAN_OPEN(at, at + (*link)->size); /* carved anywhere; its free pieces close again */
+    SHADOW_OPEN(at, at + (*link)->size); /* carved anywhere; its free pieces close again */
     size_t got = carve(h, link, *link, pad, need);
     write_header(&h->common, b, got | LLFF_USED);
     note_alloc(&h->common, got);
@@ -184,8 +185,9 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
         prev->next = next;
         if (at_b != NULL) {
             *at_b = NULL;
+        } else { /* a resize (at_b) takes the run again at once: its data stays as it is */
+            SHADOW_CLOSE((uintptr_t)prev + LLFF_FREE_META, (uintptr_t)prev + prev->size);
         }
-        ASAN_CLOSE((uintptr_t)prev + LLFF_FREE_META, (uintptr_t)prev + prev->size);
         return prev;
     }
     block_t **link = prev != NULL ? &prev->next : &h->free_list;
@@ -194,8 +196,9 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
     *link = b;
     if (at_b != NULL) {
         *at_b = link;
+    } else {
+        SHADOW_CLOSE(at + LLFF_FREE_META, at + size);
     }
-    ASAN_CLOSE(at + LLFF_FREE_META, at + size);
     return b;
 }
 
@@ -211,7 +214,8 @@ static ea_fault_t free_core(ea_llff_t *h, void *p)
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        ASAN_OPEN(b, (uintptr_t)b + LLFF_FREE_META); /* its link may fall in its rounding */
+        SHADOW_FREED(h, p);
+        SHADOW_OPEN(b, (uintptr_t)b + LLFF_FREE_META); /* its link may fall in its rounding */
         block_t *merged = insert_free(h, b, size, NULL, &fault);
         if (merged != NULL) {
             note_free(&h->common, size);
@@ -251,7 +255,10 @@ static ea_fault_t resize_in_place(ea_llff_t *h, block_t *b, size_t size, bool *f
     if (f == NULL) {
         return fault;
     }
-    ASAN_OPEN(f, (uintptr_t)f + f->size); /* carved again; its free pieces close again */
+    /* Carved again; its free pieces close again. */
+    SHADOW_OPEN(f, b);
+    SHADOW_OPEN_LIVE(b, (uintptr_t)b + have);
+    SHADOW_OPEN((uintptr_t)b + have, (uintptr_t)f + f->size);
     size_t pad = (size_t)((uintptr_t)b - (uintptr_t)f); /* not 0 exactly when link is NULL */
     *fits = need != 0 && f->size - pad >= need;
     /* Without a link (b merged into the block before it) carve keeps that block in front and
@@ -282,7 +289,7 @@ static ea_fault_t add_region_core(ea_llff_t *h, void *start, size_t size)
         ea_region_overlaps(h->common.regions, (uintptr_t)start, (uintptr_t)start + (size - 1), 0)) {
         return EA_FAULT_BAD_REGION;
     }
-    ASAN_OPEN(start, (uintptr_t)start + size); /* EA_ASAN: whatever an earlier heap over this memory closed */
+    SHADOW_OPEN(start, (uintptr_t)start + size); /* a checker: whatever an earlier heap over this memory closed */
     ea_region_insert(&h->common.regions, where, &layout);
     h->common.capacity += layout.end - layout.first;
     poison_fill(layout.first + LLFF_FREE_META, layout.end);
@@ -297,6 +304,7 @@ void EA_UNTRACED(ea_llff_init)(ea_llff_t *h, void *start, size_t size)
     ea_fault_t fault = EA_FAULT_DOUBLE_INIT;
     if (h->common.regions == NULL) {
         ea_heap_start_checks(&h->common, start);
+        SHADOW_HEAP_START(h);
         fault = add_region_core(h, start, size);
     }
     ea_cs_exit(cs);
@@ -325,7 +333,7 @@ void *EA_UNTRACED(ea_llff_alloc_aligned)(ea_llff_t *h, size_t align, size_t size
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
     void *p = alloc_core(h, align < EA_GRANULE ? EA_GRANULE : align, size, &fault);
-    HAND_OUT(p, size);
+    HAND_OUT(h, p, size);
     ea_cs_exit(cs);
     if (p == NULL) {
         alloc_failed(h, fault, size, align, PANIC_DETAIL);
@@ -377,18 +385,20 @@ void *EA_UNTRACED(ea_llff_realloc_aligned)(ea_llff_t *h, void *p, size_t align, 
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = check_owned(h, p);
     bool in_place = false;
-#if EA_ASAN
+#if EA_SHADOW
+    size_t kept = 0; /* the usable bytes before: the program's, wherever the block ends up */
     if (fault == NO_FAULT) {
-        ASAN_OPEN(p, (uintptr_t)block_of(p) + block_bytes(block_of(p))); /* read whole below */
+        kept = block_bytes(block_of(p)) - EA_HEADER;
+        SHADOW_OPEN_LIVE(p, (uintptr_t)p + kept); /* read whole below */
     }
 #endif
     /* A block not on the requested alignment is moved, never resized in place. */
     if (fault == NO_FAULT && ((uintptr_t)p & (align - 1)) == 0) {
         fault = resize_in_place(h, block_of(p), size, &in_place);
     }
-#if EA_ASAN
+#if EA_SHADOW
     if (in_place) {
-        HAND_OUT(p, size);
+        SHADOW_RESIZED(h, p, p, size, kept, block_bytes(block_of(p)) - EA_HEADER);
     }
 #endif
     ea_cs_exit(cs);

@@ -215,17 +215,17 @@ EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, si
 
 /*
  * [b, b + size) becomes a free block: header, footer, list. The block after it must say PREV_FREE already.
- * EA_ASAN: its own words open (they may lie where a free block's closed inside was), the rest closed.
+ * A checker: its own words open (they may lie where a free block's closed inside was), the rest closed.
  */
 EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b,
                                               size_t size)
 {
-    ASAN_OPEN(b, (uintptr_t)b + TLSF_FREE_META);
-    ASAN_OPEN((uintptr_t)b + size - EA_WORD, (uintptr_t)b + size);
+    SHADOW_OPEN(b, (uintptr_t)b + TLSF_FREE_META);
+    SHADOW_OPEN((uintptr_t)b + size - EA_WORD, (uintptr_t)b + size);
     write_header(&h->common, b, size);
     *footer_before(block_after(b, size)) = b;
     file_block(h, heads, map, hot, b, size);
-    ASAN_CLOSE((uintptr_t)b + TLSF_FREE_META, (uintptr_t)b + size - EA_WORD);
+    SHADOW_CLOSE((uintptr_t)b + TLSF_FREE_META, (uintptr_t)b + size - EA_WORD);
 }
 
 /* [b, b + size) becomes a free block; the block before it is in use, the one after it too. */
@@ -437,7 +437,7 @@ static size_t carve(ea_tlsf_t *h, block_t *f, size_t size, size_t offset, size_t
 {
     block_t *b = block_after(f, offset);
     size_t flags = TLSF_USED;
-    ASAN_OPEN(b, (uintptr_t)b + EA_HEADER); /* inside f's closed inside when there is a front */
+    SHADOW_OPEN(b, (uintptr_t)b + EA_HEADER); /* inside f's closed inside when there is a front */
     if (offset != 0) {
         make_free_call(h, f, offset);
         flags |= TLSF_PREV_FREE;
@@ -654,7 +654,7 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
     if (gap != 0) {
         file_free(h, h->heads, h->class_map, true, b, gap); /* a, written below, says PREV_FREE */
         flags |= TLSF_PREV_FREE;
-        ASAN_OPEN(a, (uintptr_t)a + EA_HEADER); /* inside b's closed inside until now */
+        SHADOW_OPEN(a, (uintptr_t)a + EA_HEADER); /* inside b's closed inside until now */
     }
     note_alloc(&h->common, take_front(h, h->heads, h->class_map, true, a, got - gap, need, flags));
     return payload_of(a);
@@ -675,7 +675,10 @@ static block_t *resize(ea_tlsf_t *h, block_t *b, size_t need, size_t align)
     block_t *f = b;
     /* Hardened builds: realloc checked b's neighbours (check_owned) in this same section. */
     size_t size = merge_call(h, &f, have);
-    ASAN_OPEN(f, (uintptr_t)f + size); /* carved anywhere; its free pieces close again */
+    /* Carved anywhere; its free pieces close again. */
+    SHADOW_OPEN(f, b);
+    SHADOW_OPEN_LIVE(b, (uintptr_t)b + have);
+    SHADOW_OPEN((uintptr_t)b + have, (uintptr_t)f + size);
     size_t offset = (size_t)((uintptr_t)b - (uintptr_t)f);
     block_t *result = b;
     if (need > size - offset) {
@@ -743,7 +746,8 @@ static ea_fault_t free_core(ea_tlsf_t *h, void *p)
         size_t own = block_bytes(freed);
         block_t *b = freed;
         note_free(&h->common, own);
-        ASAN_OPEN(freed, (uintptr_t)freed + own); /* the run's links and footer may fall in its rounding */
+        SHADOW_FREED(h, p);
+        SHADOW_OPEN(freed, (uintptr_t)freed + own); /* the run's links and footer may fall in its rounding */
         /* The hot path's merge marks the block after the run PREV_FREE when it is not absorbed (it
          * holds that block's header already); when it is, the block after says so already. The
          * small-code path leaves the mark to make_free. */
@@ -799,7 +803,7 @@ static ea_fault_t add_region_core(ea_tlsf_t *h, void *start, size_t size)
         ea_region_overlaps(h->common.regions, at, at + (size - 1), TLSF_TAIL)) {
         return EA_FAULT_BAD_REGION;
     }
-    ASAN_OPEN(at, at + size); /* EA_ASAN: whatever an earlier heap over this memory closed */
+    SHADOW_OPEN(at, at + size); /* a checker: whatever an earlier heap over this memory closed */
     while (size > piece) {
         (void)add_one_region(h, (void *)at, piece);
         at += piece;
@@ -819,6 +823,7 @@ void EA_UNTRACED(ea_tlsf_init)(ea_tlsf_t *h, void *start, size_t size)
         detail = "ealloc tlsf: heap outside bit-band SRAM";
     } else if (h->common.regions == NULL) {
         ea_heap_start_checks(&h->common, start);
+        SHADOW_HEAP_START(h);
         fault = add_region_core(h, start, size);
     }
     ea_cs_exit(cs);
@@ -839,15 +844,15 @@ bool EA_UNTRACED(ea_tlsf_add_region)(ea_tlsf_t *h, void *start, size_t size)
     return added;
 }
 
-/* EA_ASAN: the block at p (NULL: none) handed out for size bytes. */
-#define HAND_OUT(p, size) ASAN_HAND_OUT(p, size, block_bytes(block_of(p)) - EA_HEADER)
+/* EA_ASAN, EA_VALGRIND: the block at p (NULL: none) handed out for size bytes. */
+#define HAND_OUT(h, p, size) SHADOW_HAND_OUT(h, p, size, block_bytes(block_of(p)) - EA_HEADER)
 
 ALLOC_PASSES void *EA_UNTRACED(ea_tlsf_alloc)(ea_tlsf_t *h, size_t size)
 {
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
     void *p = alloc_plain(h, size, &fault);
-    HAND_OUT(p, size);
+    HAND_OUT(h, p, size);
     ea_cs_exit(cs);
     if (p == NULL) {
         alloc_failed(h, fault, size, EA_ALIGN, PANIC_DETAIL);
@@ -889,7 +894,7 @@ ALLOC_PASSES OVER_ALIGNED_LINKAGE void *alloc_over_aligned(ea_tlsf_t *h, size_t 
     ea_fault_t fault = NO_FAULT;
     ea_cs_state_t cs = ea_cs_enter();
     void *p = alloc_core(h, align, size, &fault);
-    HAND_OUT(p, size);
+    HAND_OUT(h, p, size);
     ea_cs_exit(cs);
     if (p == NULL) {
         over_aligned_failed(h, align, size, fault);
@@ -962,14 +967,16 @@ void *EA_UNTRACED(ea_tlsf_realloc_aligned)(ea_tlsf_t *h, void *p, size_t align, 
     /* A block not on the requested alignment is moved, never resized in place. */
     if (fault == NO_FAULT) {
         old = block_bytes(b) - EA_HEADER;
-        ASAN_OPEN(p, (uintptr_t)p + old); /* copied whole when it moves */
+        SHADOW_OPEN_LIVE(p, (uintptr_t)p + old); /* copied whole when it moves */
         if (need != 0 && ((uintptr_t)p & (align - 1)) == 0) {
             r = resize(h, b, need, align < EA_GRANULE ? EA_GRANULE : align);
+        }
+        if (r == b) {
+            SHADOW_RESIZED(h, p, p, size, old, block_bytes(b) - EA_HEADER);
         }
     }
     if (r == b) {
         note_used(&h->common, 0);
-        HAND_OUT(p, size);
     }
     ea_cs_exit(cs);
     if (fault != NO_FAULT) {
@@ -984,7 +991,7 @@ void *EA_UNTRACED(ea_tlsf_realloc_aligned)(ea_tlsf_t *h, void *p, size_t align, 
         cs = ea_cs_enter();
         (void)resize(h, r, need, EA_GRANULE);
         note_used(&h->common, 0);
-        HAND_OUT(payload_of(r), size);
+        SHADOW_RESIZED(h, p, payload_of(r), size, old < size ? old : size, block_bytes(r) - EA_HEADER);
         ea_cs_exit(cs);
         return payload_of(r);
     }

@@ -8,8 +8,9 @@
 # The sources are analysed in several configurations, so code under #if is
 # seen as well: the default, hardened, poisoned, hardened + poisoned, the
 # unusual one of tests/config (EA_ALIGN 32, no statistics, 4 TLSF lists, depth
-# 1), the bit-scan fallback, and the tracing build (EA_TRACE); the malloc shim
-# on both back-ends.
+# 1), the bit-scan fallback, the tracing build (EA_TRACE), and the builds that
+# tell a memory checker (EA_ASAN, EA_VALGRIND); the malloc shim on both
+# back-ends.
 #
 #   LINT_TOOLS   which tools to run (default "clang-tidy cppcheck analyzer")
 set -euo pipefail
@@ -35,6 +36,7 @@ configs=(
     "malloc on llff|-DEA_MALLOC_BACKEND=llff"
     "trace|-DEA_TRACE=1"
     "asan|-DEA_ASAN=1 -D__SANITIZE_ADDRESS__"
+    "valgrind|-DEA_VALGRIND=1"
 )
 
 # The negative control: bugs each tool must report.
@@ -79,7 +81,7 @@ if [[ " $tools " == *" clang-tidy "* ]]; then
     echo "== lint: clang-tidy ($tidy, checks in .clang-tidy)"
     [ -n "$tidy" ] || { echo "lint: clang-tidy is missing: apt-get install -y clang-tidy" >&2; exit 1; }
     control clang-tidy "$tidy" --quiet --config-file=.clang-tidy "$work/control.c" -- -std=c11 || true
-    for config in "${configs[@]:0:5}" "${configs[7]}" "${configs[9]}"; do
+    for config in "${configs[@]:0:5}" "${configs[7]}" "${configs[9]}" "${configs[10]}"; do
         IFS='|' read -r name defs <<<"$config"
         # shellcheck disable=SC2086
         if ! "$tidy" --quiet "${sources[@]}" -- -std=c11 "${includes[@]}" -Iports/none $defs \
@@ -105,7 +107,7 @@ if [[ " $tools " == *" cppcheck "* ]]; then
                    --suppress=missingIncludeSystem -UEALLOC_CONFIG_HEADER -q)
     control cppcheck cppcheck "${cppcheck_args[@]}" "$work/control.c" || true
     # Without -D, cppcheck tries the configurations it finds in the sources by itself.
-    for config in "default (every configuration cppcheck finds)|" "${configs[@]:1:3}" "${configs[7]}" "${configs[9]}"; do
+    for config in "default (every configuration cppcheck finds)|" "${configs[@]:1:3}" "${configs[7]}" "${configs[9]}" "${configs[10]}"; do
         IFS='|' read -r name defs <<<"$config"
         # shellcheck disable=SC2086
         if ! cppcheck "${cppcheck_args[@]}" "${includes[@]}" -Iports/none $defs "${sources[@]}" \

@@ -215,6 +215,26 @@ _Static_assert((EA_ASAN) == 0 || (EA_ASAN) == 1, "EA_ASAN must be 0 or 1");
 _Static_assert(!((EA_ASAN) && (EA_POISON)), "EA_ASAN must not be combined with EA_POISON: choose one");
 
 /*
+ * EA_VALGRIND — for host programs run under Valgrind's memcheck: the heap is a
+ * memcheck memory pool (the heap object its name). Every allocated block is a
+ * chunk of its usable size, undefined until written; free blocks and memory
+ * never handed out are unaddressable but for the heap's own words. memcheck
+ * then reports an access after free or into free memory, a decision on bytes
+ * never written (as for malloc), and blocks the program lost in its leak
+ * search, each with the stack that allocated (and freed) the block. realloc keeps what memcheck
+ * knows of the bytes it keeps, wherever they go. Includes
+ * <valgrind/memcheck.h> (Debian: valgrind); outside valgrind its requests do
+ * nothing. Not with EA_POISON (it writes into free memory) or EA_ASAN (one
+ * tool at a time). 0 (default) or 1.
+ */
+#ifndef EA_VALGRIND
+#define EA_VALGRIND 0
+#endif
+_Static_assert((EA_VALGRIND) == 0 || (EA_VALGRIND) == 1, "EA_VALGRIND must be 0 or 1");
+_Static_assert(!((EA_VALGRIND) && (EA_POISON)), "EA_VALGRIND must not be combined with EA_POISON: choose one");
+_Static_assert(!((EA_VALGRIND) && (EA_ASAN)), "EA_VALGRIND must not be combined with EA_ASAN: one tool at a time");
+
+/*
  * EA_TRACE — report every call that changes a heap to ea_trace_hook(), for
  * recording a program's own workload as a trace (<ealloc/trace.h>,
  * docs/trace.md). Each call then holds its critical section from start to

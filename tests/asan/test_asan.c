@@ -2,7 +2,7 @@
  * EA_ASAN=1 (a build with AddressSanitizer), for each back-end: after every
  * call, the bytes the program asked for are open and the rest of the heap's
  * memory that is not the heap's own words is closed, as ASan's shadow says
- * (__asan_address_is_poisoned). tests/asan/asan_misuse.c shows that ASan then
+ * (__asan_address_is_poisoned). tests/support/checked_misuse.c shows that ASan then
  * reports the accesses a program must not make.
  */
 #include <sanitizer/asan_interface.h>

@@ -55,7 +55,8 @@ copied_files_consumer() { # back-end
     mkdir -p "$dir/include" "$dir/port" "$dir/src" &&
         cp -r "$root/include/ealloc" "$dir/include/" &&
         cp "$root/ports/none/ea_port.h" "$dir/port/" &&
-        cp "$root/src/heap_common.h" "$root/src/heap_common.c" "$root/src/allocator_handle.h" "$root/src/panic.c" \
+        cp "$root/src/heap_common.h" "$root/src/shadow.h" "$root/src/heap_common.c" "$root/src/allocator_handle.h" \
+            "$root/src/panic.c" \
             "$root/src/${kind}_internal.h" "$root/src/${kind}.c" "$root/src/${kind}_inspect.c" "$dir/src/" || return 1
     if [ "$kind" = tlsf ]; then
         cp "$root/src/bitscan.h" "$dir/src/" || return 1

@@ -55,6 +55,9 @@ extern unsigned char *second_arena;
 /* Asserts check() == 0, used + free_bytes == capacity, and no section left open. */
 void assert_heap_sound(void);
 
+/* The test is done with heap (EA_VALGRIND: memcheck forgets the blocks still allocated in it). */
+void abandon_heap(void);
+
 /* Footprint of a block holding size bytes, as the back-end rounds it. */
 size_t expected_footprint(size_t size);
 
@@ -92,15 +95,16 @@ extern unsigned panic_inside_section; /* panics that arrived with a section stil
     } while (0)
 
 /*
- * EA_ASAN builds: a misuse that touches memory the heap has closed (a block
- * freed twice, a pointer into a free block) is reported by AddressSanitizer at
- * that access, which ends the program before the heap could panic; tests/asan
- * expects those reports. The suite's tests of such misuse start with this.
+ * EA_ASAN and EA_VALGRIND builds: a misuse that touches memory the heap has
+ * closed (a block freed twice, a pointer into a free block) is reported by the
+ * checker at that access, before the heap could panic (ASan ends the program;
+ * under memcheck the report fails the test); tests/asan and tests/valgrind
+ * expect those reports. The suite's tests of such misuse start with this.
  */
-#if EA_ASAN
-#define SKIP_WHERE_ASAN_REPORTS_FIRST() skip()
+#if EA_ASAN || EA_VALGRIND
+#define SKIP_WHERE_A_CHECKER_REPORTS_FIRST() skip()
 #else
-#define SKIP_WHERE_ASAN_REPORTS_FIRST() ((void)0)
+#define SKIP_WHERE_A_CHECKER_REPORTS_FIRST() ((void)0)
 #endif
 
 /*

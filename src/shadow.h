@@ -1,0 +1,146 @@
+/*
+ * Internal: telling a memory checker which of the heap's bytes the program may
+ * touch — AddressSanitizer (EA_ASAN) or Valgrind's memcheck (EA_VALGRIND).
+ * Both keep a shadow of every byte; the heap updates it inside its critical
+ * section, where it changes the blocks (two neighbouring blocks may share a
+ * shadow byte). In other builds every hook is nothing at all: macros, so not
+ * even their arguments reach the compiler and the code is the same as without
+ * them.
+ *
+ *   SHADOW_CLOSE(from, to)      [from, to) closed: any access is reported.
+ *   SHADOW_OPEN(from, to)       free memory the heap is about to use (its own
+ *                               words, a block it carves): open again, to the
+ *                               heap's own code first (both tools check it).
+ *   SHADOW_OPEN_LIVE(from, to)  the same over an allocated block, whose bytes
+ *                               memcheck already lets the program use and
+ *                               knows the contents of: nothing there.
+ *   SHADOW_HAND_OUT(h, p, size, usable)  p (NULL: nothing) handed out for
+ *                               size of its usable bytes.
+ *   SHADOW_FREED(h, p)          p handed back, before the heap writes into it.
+ *   SHADOW_RESIZED(h, old, p, size, kept, usable)  the block at old is now p,
+ *                               of usable bytes for size, its first kept bytes
+ *                               the program's (p == old, or copied from old).
+ *   SHADOW_HEAP_START(h)        h is initialised: a heap with nothing handed out.
+ */
+#ifndef EALLOC_SHADOW_H
+#define EALLOC_SHADOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ealloc/ealloc.h"
+
+#define EA_SHADOW ((EA_ASAN) || (EA_VALGRIND)) /* a checker is told */
+
+#if EA_ASAN
+/*
+ * ASan: the requested bytes of a block are open and its rounding closed. ASan
+ * closes only whole 8-byte granules, so a granule a range shares with an open
+ * word stays open. Its interface (sanitizer/asan_interface.h) is declared here
+ * so that src/ includes no header beyond the freestanding ones.
+ */
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+
+static inline void ea_asan_close(uintptr_t from, uintptr_t to)
+{
+    if (to > from) {
+        __asan_poison_memory_region((const void *)from, to - from);
+    }
+}
+
+static inline void ea_asan_open(uintptr_t from, uintptr_t to)
+{
+    if (to > from) {
+        __asan_unpoison_memory_region((const void *)from, to - from);
+    }
+}
+
+static inline void ea_asan_hand_out(const void *p, size_t size, size_t usable)
+{
+    ea_asan_open((uintptr_t)p, (uintptr_t)p + size);
+    ea_asan_close((uintptr_t)p + size, (uintptr_t)p + usable);
+}
+
+#define SHADOW_CLOSE(from, to) ea_asan_close((uintptr_t)(from), (uintptr_t)(to))
+#define SHADOW_OPEN(from, to) ea_asan_open((uintptr_t)(from), (uintptr_t)(to))
+#define SHADOW_OPEN_LIVE(from, to) ea_asan_open((uintptr_t)(from), (uintptr_t)(to))
+#define SHADOW_HAND_OUT(h, p, size, usable) SHADOW_IF_HANDED_OUT(p, ea_asan_hand_out((p), (size), (usable)))
+#define SHADOW_FREED(h, p) ((void)0)
+#define SHADOW_RESIZED(h, old, p, size, kept, usable) ea_asan_hand_out((p), (size), (usable))
+#define SHADOW_HEAP_START(h) ((void)0)
+
+#elif EA_VALGRIND
+/*
+ * memcheck: the heap is a memory pool named by the heap object, each allocated
+ * block a chunk of the pool of all its usable bytes (memcheck is exact to the
+ * byte, but the heap does not keep the requested size that a later resize
+ * would need). The heap's own words and the free memory it opens count as
+ * written, so that its own reads are never reported; a block handed out is
+ * undefined to the program until written, as memcheck makes any chunk.
+ */
+#if defined(__has_include)
+#if !__has_include(<valgrind/memcheck.h>)
+#error "EA_VALGRIND=1 needs valgrind's <valgrind/memcheck.h> (Debian: apt-get install valgrind)"
+#endif
+#endif
+#include <valgrind/memcheck.h>
+
+static inline void ea_vg_close(uintptr_t from, uintptr_t to)
+{
+    if (to > from) {
+        (void)VALGRIND_MAKE_MEM_NOACCESS(from, to - from);
+    }
+}
+
+static inline void ea_vg_open(uintptr_t from, uintptr_t to)
+{
+    if (to > from) {
+        (void)VALGRIND_MAKE_MEM_DEFINED(from, to - from);
+    }
+}
+
+static inline void ea_vg_resized(const void *h, const void *old, const void *p, size_t kept, size_t usable)
+{
+    if (usable > kept) {
+        (void)VALGRIND_MAKE_MEM_UNDEFINED((uintptr_t)p + kept, usable - kept);
+    }
+    VALGRIND_MEMPOOL_CHANGE(h, old, p, usable);
+}
+
+/* A heap object initialised again (its earlier blocks abandoned): memcheck forgets them. */
+static inline void ea_vg_heap_start(const void *h)
+{
+    if (VALGRIND_MEMPOOL_EXISTS(h)) {
+        VALGRIND_DESTROY_MEMPOOL(h);
+    }
+    VALGRIND_CREATE_MEMPOOL(h, 0, 0);
+}
+
+#define SHADOW_CLOSE(from, to) ea_vg_close((uintptr_t)(from), (uintptr_t)(to))
+#define SHADOW_OPEN(from, to) ea_vg_open((uintptr_t)(from), (uintptr_t)(to))
+#define SHADOW_OPEN_LIVE(from, to) ((void)0)
+#define SHADOW_HAND_OUT(h, p, size, usable) SHADOW_IF_HANDED_OUT(p, VALGRIND_MEMPOOL_ALLOC((h), (p), (usable)))
+#define SHADOW_FREED(h, p) VALGRIND_MEMPOOL_FREE((h), (p))
+#define SHADOW_RESIZED(h, old, p, size, kept, usable) ea_vg_resized((h), (old), (p), (kept), (usable))
+#define SHADOW_HEAP_START(h) ea_vg_heap_start(h)
+
+#else
+#define SHADOW_CLOSE(from, to) ((void)0)
+#define SHADOW_OPEN(from, to) ((void)0)
+#define SHADOW_OPEN_LIVE(from, to) ((void)0)
+#define SHADOW_HAND_OUT(h, p, size, usable) ((void)0)
+#define SHADOW_FREED(h, p) ((void)0)
+#define SHADOW_RESIZED(h, old, p, size, kept, usable) ((void)0)
+#define SHADOW_HEAP_START(h) ((void)0)
+#endif
+
+/* p is tested first: usable (read from p's header) is not to be computed for a failed call. */
+#define SHADOW_IF_HANDED_OUT(p, hook)                                                                                  \
+    do {                                                                                                               \
+        if ((p) != NULL) {                                                                                             \
+            hook;                                                                                                      \
+        }                                                                                                              \
+    } while (0)
+
+#endif
