@@ -386,11 +386,9 @@ void *EA_UNTRACED(ea_llff_realloc_aligned)(ea_llff_t *h, void *p, size_t align, 
     ea_fault_t fault = check_owned(h, p);
     bool in_place = false;
 #if EA_SHADOW
-    size_t kept = 0; /* the usable bytes before: the program's, wherever the block ends up */
-    if (fault == NO_FAULT) {
-        kept = block_bytes(block_of(p)) - EA_HEADER;
-        SHADOW_OPEN_LIVE(p, (uintptr_t)p + kept); /* read whole below */
-    }
+    /* The usable bytes before: the program's, wherever the block ends up; read whole below. */
+    size_t kept = fault == NO_FAULT ? block_bytes(block_of(p)) - EA_HEADER : 0;
+    SHADOW_OPEN_LIVE(p, (uintptr_t)p + kept);
 #endif
     /* A block not on the requested alignment is moved, never resized in place. */
     if (fault == NO_FAULT && ((uintptr_t)p & (align - 1)) == 0) {
