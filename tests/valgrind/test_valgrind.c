@@ -24,32 +24,28 @@ static unsigned known(const unsigned char *p, size_t n)
     return VALGRIND_GET_VBITS(p, vbits, n);
 }
 
-/* Whether every byte of [p, p + n) is addressable and written (every V bit 0). */
-static bool all_defined(const unsigned char *p, size_t n)
+/* Whether every byte of [p, p + n) is addressable with all its V bits as in bits (0: written, 0xFF: never). */
+static bool all_vbits_are(const unsigned char *p, size_t n, unsigned char bits)
 {
     if (known(p, n) != 1) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        if (vbits[i] != 0) {
+        if (vbits[i] != bits) {
             return false;
         }
     }
     return true;
 }
 
-/* Whether every byte of [p, p + n) is addressable and never written (every V bit 1). */
+static bool all_defined(const unsigned char *p, size_t n)
+{
+    return all_vbits_are(p, n, 0);
+}
+
 static bool all_undefined(const unsigned char *p, size_t n)
 {
-    if (known(p, n) != 1) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (vbits[i] != 0xFF) {
-            return false;
-        }
-    }
-    return true;
+    return all_vbits_are(p, n, 0xFF);
 }
 
 /* Whether no byte of [p, p + n) is addressable. */
