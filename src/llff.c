@@ -25,6 +25,33 @@
 /* One short string for every panic: the fault code says what went wrong; flash is scarce. */
 #define PANIC_DETAIL "ealloc llff"
 
+/* *link, where link is the list's head or the link of a free block, which a checker keeps closed. */
+EA_ALWAYS_INLINE static inline block_t *linked(const ea_llff_t *h, block_t *const *link)
+{
+#if EA_SHADOW
+    if (link != &h->free_list) {
+        return next_of(block_at((uintptr_t)link - offsetof(block_t, next)));
+    }
+#else
+    (void)h;
+#endif
+    return *link;
+}
+
+/* *link = b, where link is as for linked. */
+EA_ALWAYS_INLINE static inline void set_linked(ea_llff_t *h, block_t **link, block_t *b)
+{
+#if EA_SHADOW
+    if (link != &h->free_list) {
+        set_next(block_at((uintptr_t)link - offsetof(block_t, next)), b);
+        return;
+    }
+#else
+    (void)h;
+#endif
+    *link = b;
+}
+
 /*
  * Take want bytes at offset pad out of the free block b, which *link names
  * (link is written only when pad is 0: b then leaves the list). The padding in
@@ -43,16 +70,16 @@ static size_t carve(ea_llff_t *h, block_t **link, block_t *b, size_t pad, size_t
         write_header(&h->common, rest, tail);
         rest->next = after;
         after = rest;
-        SHADOW_CLOSE((uintptr_t)rest + LLFF_FREE_META, (uintptr_t)rest + tail);
+        SHADOW_CLOSE((uintptr_t)rest + EA_HEADER, (uintptr_t)rest + tail);
     } else {
         want += tail;
     }
     if (pad != 0) {
         write_header(&h->common, b, pad);
         b->next = after;
-        SHADOW_CLOSE((uintptr_t)b + LLFF_FREE_META, (uintptr_t)b + pad);
+        SHADOW_CLOSE((uintptr_t)b + EA_HEADER, (uintptr_t)b + pad);
     } else {
-        *link = after;
+        set_linked(h, link, after);
     }
     return want;
 }
@@ -89,7 +116,7 @@ static block_t **first_fit(ea_llff_t *h, size_t need, size_t align, size_t *pad,
 {
     block_t **link = &h->free_list;
     block_t *f;
-    while ((f = *link) != NULL) {
+    while ((f = linked(h, link)) != NULL) {
         if (!node_sound(h, f)) {
             *fault = EA_FAULT_CORRUPT;
             return NULL;
@@ -128,7 +155,8 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
         note_failed(&h->common);
         return NULL;
     }
-    uintptr_t at = (uintptr_t)*link;
+    block_t *f = linked(h, link);
+    uintptr_t at = (uintptr_t)f;
     /* Poisoned builds: the bytes about to be handed out must still be poison. */
     uintptr_t from = at + pad + EA_HEADER;
     uintptr_t to = at + pad + need;
@@ -137,8 +165,8 @@ static void *alloc_core(ea_llff_t *h, size_t align, size_t size, ea_fault_t *fau
         return NULL;
     }
     block_t *b = block_at(at + pad);
-    SHADOW_OPEN(at, at + (*link)->size); /* carved anywhere; its free pieces close again */
-    size_t got = carve(h, link, *link, pad, need);
+    SHADOW_OPEN(at, at + f->size); /* carved anywhere; its free pieces close again */
+    size_t got = carve(h, link, f, pad, need);
     write_header(&h->common, b, got | LLFF_USED);
     note_alloc(&h->common, got);
     return payload_of(b);
@@ -167,7 +195,7 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
             break;
         }
         prev = next;
-        next = next->next;
+        next = next_of(next);
     }
     /* The list is in address order and its blocks do not overlap, so of the free blocks that
      * start below b's end only the last can overlap b: b, or part of it, is free already. */
@@ -178,26 +206,26 @@ static block_t *insert_free(ea_llff_t *h, block_t *b, size_t size, block_t ***at
     write_header(&h->common, b, size); /* also clears USED on a block about to vanish into prev */
     if (next != NULL && at + size == (uintptr_t)next) {
         size += next->size;
-        next = next->next;
+        next = next_of(next);
     }
     if (prev != NULL && (uintptr_t)prev + prev->size == at) {
         write_header(&h->common, prev, prev->size + size);
-        prev->next = next;
+        set_next(prev, next);
         if (at_b != NULL) {
             *at_b = NULL;
         } else { /* a resize (at_b) takes the run again at once: its data stays as it is */
-            SHADOW_CLOSE((uintptr_t)prev + LLFF_FREE_META, (uintptr_t)prev + prev->size);
+            SHADOW_CLOSE((uintptr_t)prev + EA_HEADER, (uintptr_t)prev + prev->size);
         }
         return prev;
     }
     block_t **link = prev != NULL ? &prev->next : &h->free_list;
     write_header(&h->common, b, size);
     b->next = next;
-    *link = b;
+    set_linked(h, link, b);
     if (at_b != NULL) {
         *at_b = link;
     } else {
-        SHADOW_CLOSE(at + LLFF_FREE_META, at + size);
+        SHADOW_CLOSE(at + EA_HEADER, at + size);
     }
     return b;
 }
@@ -214,10 +242,10 @@ static ea_fault_t free_core(ea_llff_t *h, void *p)
     if (fault == NO_FAULT) {
         block_t *b = block_of(p);
         size_t size = block_bytes(b);
-        SHADOW_FREED(h, p);
         SHADOW_OPEN(b, (uintptr_t)b + LLFF_FREE_META); /* its link may fall in its rounding */
         block_t *merged = insert_free(h, b, size, NULL, &fault);
         if (merged != NULL) {
+            SHADOW_FREED(h, p); /* not before: a free refused (double, damaged list) leaves the block as it was */
             note_free(&h->common, size);
             if (EA_POISON) {
                 /* All but the merged block's own header and link becomes poison: the freed block

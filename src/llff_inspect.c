@@ -34,7 +34,7 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
     if ((uintptr_t)st->expected_free != at) {
         return EA_EFREELIST;
     }
-    st->expected_free = st->expected_free->next;
+    st->expected_free = next_of(st->expected_free);
     st->free_end = at + size;
     if (!ea_poison_intact(at + LLFF_FREE_META, at + size)) {
         return EA_EPOISON;

@@ -55,6 +55,32 @@ static inline block_t *block_of(const void *payload)
     return block_at((uintptr_t)payload - EA_HEADER);
 }
 
+/*
+ * A free block's link is the heap's, but a checker (EA_ASAN, EA_VALGRIND)
+ * keeps it closed between the heap's uses, as the rest of the block: a
+ * program that reads a block it freed, first bytes included (p = p->next after
+ * free(p)), is reported. The heap reads and writes the links of the blocks in
+ * its list through these, which open the link for the one access; other
+ * builds get the plain access (the hooks are nothing there).
+ */
+#define LINK_OPEN(b) SHADOW_OPEN((uintptr_t)(b) + EA_HEADER, (uintptr_t)(b) + LLFF_FREE_META)
+#define LINK_CLOSE(b) SHADOW_CLOSE((uintptr_t)(b) + EA_HEADER, (uintptr_t)(b) + LLFF_FREE_META)
+
+EA_ALWAYS_INLINE static inline block_t *next_of(const block_t *b)
+{
+    LINK_OPEN(b);
+    block_t *next = b->next;
+    LINK_CLOSE(b);
+    return next;
+}
+
+EA_ALWAYS_INLINE static inline void set_next(block_t *b, block_t *next)
+{
+    LINK_OPEN(b);
+    b->next = next;
+    LINK_CLOSE(b);
+}
+
 #if EA_TRACE
 /* The public calls under the names an EA_TRACE build compiles them with (heap_common.h, EA_UNTRACED). */
 void EA_UNTRACED(ea_llff_init)(ea_llff_t *h, void *start, size_t size);

@@ -16,7 +16,9 @@
  *                               knows the contents of: nothing there.
  *   SHADOW_HAND_OUT(h, p, size, usable)  p (NULL: nothing) handed out for
  *                               size of its usable bytes.
- *   SHADOW_FREED(h, p)          p handed back, before the heap writes into it.
+ *   SHADOW_FREED(h, p)          p handed back, once the heap has accepted it
+ *                               (a refused free tells the checker nothing);
+ *                               the heap opens the words it writes there.
  *   SHADOW_RESIZED(h, old, p, size, kept, usable)  the block at old is now p,
  *                               of usable bytes for size, its first kept bytes
  *                               the program's (p == old, or copied from old).

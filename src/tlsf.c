@@ -75,13 +75,12 @@ EA_ALWAYS_INLINE static inline void list_insert(block_t **heads, size_t *map, bl
     block_t **slot = &heads[cls];
     HOLD_IN_REGISTER(slot);
     block_t *head = *slot;
-    b->next_free = head;
-    b->prev_link = slot;
+    set_links(b, head, slot);
     *slot = b;
     if (head == NULL) {
         set_map_class_bit(map, cls); /* the list was empty: its bit goes up */
     } else {
-        head->prev_link = &b->next_free;
+        set_prev_link(head, &b->next_free);
     }
 }
 
@@ -95,6 +94,38 @@ EA_ALWAYS_INLINE static inline size_t offset_in_heads(block_t *const *heads, blo
     return (size_t)((uintptr_t)link - (uintptr_t)heads);
 }
 
+/* *link = b, where link is a list head or the next_free of a free block, whose links a checker keeps closed. */
+EA_ALWAYS_INLINE static inline void set_linked(block_t *const *heads, block_t **link, block_t *b)
+{
+#if EA_SHADOW
+    if (offset_in_heads(heads, link) >= TLSF_HEADS_BYTES) {
+        block_t *owner = block_at((uintptr_t)link - offsetof(block_t, next_free));
+        LINKS_OPEN(owner);
+        *link = b;
+        LINKS_CLOSE(owner);
+        return;
+    }
+#else
+    (void)heads;
+#endif
+    *link = b;
+}
+
+#if EA_HARDENED
+/* *link, read as set_linked writes it (hardened builds follow a back link to check it). */
+EA_ALWAYS_INLINE static inline block_t *linked(block_t *const *heads, block_t *const *link)
+{
+#if EA_SHADOW
+    if (offset_in_heads(heads, link) >= TLSF_HEADS_BYTES) {
+        return next_free_of(block_at((uintptr_t)link - offsetof(block_t, next_free)));
+    }
+#else
+    (void)heads;
+#endif
+    return *link;
+}
+#endif
+
 /*
  * Take b out of its list. Its back link names the word that points to it —
  * the list head or the next_free of the block before it — so neither its
@@ -104,11 +135,11 @@ EA_ALWAYS_INLINE static inline size_t offset_in_heads(block_t *const *heads, blo
  */
 EA_ALWAYS_INLINE static inline void list_remove(block_t **heads, size_t *map, block_t *b)
 {
-    block_t *next = b->next_free;
-    block_t **link = b->prev_link;
-    *link = next;
+    block_t *next = next_free_of(b);
+    block_t **link = prev_link_of(b);
+    set_linked(heads, link, next);
     if (next != NULL) {
-        next->prev_link = link;
+        set_prev_link(next, link);
         return;
     }
     size_t at = offset_in_heads(heads, link);
@@ -121,10 +152,10 @@ EA_ALWAYS_INLINE static inline void list_remove(block_t **heads, size_t *map, bl
 EA_ALWAYS_INLINE static inline void list_remove_head(block_t **heads, size_t *map, block_t *b, unsigned cls,
                                                       unsigned w, unsigned bit)
 {
-    block_t *next = b->next_free;
+    block_t *next = next_free_of(b);
     heads[cls] = next;
     if (next != NULL) {
-        next->prev_link = &heads[cls];
+        set_prev_link(next, &heads[cls]);
         return;
     }
     clear_map_bit(map, w, bit);
@@ -215,17 +246,17 @@ EA_ALWAYS_INLINE static inline void file_block(ea_tlsf_t *h, block_t **heads, si
 
 /*
  * [b, b + size) becomes a free block: header, footer, list. The block after it must say PREV_FREE already.
- * A checker: its own words open (they may lie where a free block's closed inside was), the rest closed.
+ * A checker: its header open (it may lie where a free block's closed inside was), all after it closed.
  */
 EA_ALWAYS_INLINE static inline void file_free(ea_tlsf_t *h, block_t **heads, size_t *map, bool hot, block_t *b,
                                               size_t size)
 {
-    SHADOW_OPEN(b, (uintptr_t)b + TLSF_FREE_META);
-    SHADOW_OPEN((uintptr_t)b + size - EA_WORD, (uintptr_t)b + size);
+    SHADOW_OPEN(b, (uintptr_t)b + EA_HEADER);
+    SHADOW_OPEN(footer_before(block_after(b, size)), block_after(b, size));
     write_header(&h->common, b, size);
     *footer_before(block_after(b, size)) = b;
     file_block(h, heads, map, hot, b, size);
-    SHADOW_CLOSE((uintptr_t)b + TLSF_FREE_META, (uintptr_t)b + size - EA_WORD);
+    SHADOW_CLOSE((uintptr_t)b + EA_HEADER, (uintptr_t)b + size);
 }
 
 /* [b, b + size) becomes a free block; the block before it is in use, the one after it too. */
@@ -269,13 +300,13 @@ EA_ALWAYS_INLINE static inline bool block_readable(const ea_tlsf_t *h, const blo
 /* b's back link names a list head, or the next_free of a sound free block, and that word names b. */
 EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const block_t *b)
 {
-    block_t *const *link = b->prev_link;
+    block_t *const *link = prev_link_of(b);
     size_t at = offset_in_heads(h->heads, link);
     if (at < TLSF_HEADS_BYTES ? at % TLSF_HEAD_BYTES != 0
                              : !in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)))) {
         return false;
     }
-    return *link == b;
+    return linked(h->heads, link) == b;
 }
 #endif
 
@@ -283,7 +314,7 @@ EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const bl
 EA_ALWAYS_INLINE static inline bool links_sound(const ea_tlsf_t *h, const block_t *b)
 {
 #if EA_HARDENED
-    return (b->next_free == NULL || in_heap(h, b->next_free)) && back_link_sound(h, b);
+    return (next_free_of(b) == NULL || in_heap(h, next_free_of(b))) && back_link_sound(h, b);
 #else
     (void)h;
     (void)b;
@@ -304,7 +335,7 @@ static bool neighbours_sound(const ea_tlsf_t *h, const block_t *b, size_t size)
         return false;
     }
     if ((b->header & TLSF_PREV_FREE) != 0) {
-        const block_t *prev = *footer_before(b);
+        const block_t *prev = free_block_before(b);
         return block_sound(h, prev) && (uintptr_t)prev + block_bytes(prev) == (uintptr_t)b;
     }
     return true;
@@ -336,7 +367,7 @@ EA_ALWAYS_INLINE static inline size_t merge(ea_tlsf_t *h, block_t **heads, size_
         write_header(&h->common, next, next->header | TLSF_PREV_FREE);
     }
     if ((own_header & TLSF_PREV_FREE) != 0) {
-        block_t *prev = *footer_before(*b);
+        block_t *prev = free_block_before(*b);
         size_t n = free_block_bytes(prev);
         unlink_block(h, heads, map, hot, prev);
         size += n;
@@ -387,7 +418,7 @@ EA_ALWAYS_INLINE static inline block_t *find_block(ea_tlsf_t *h, block_t **heads
             *got = size;
             return b;
         }
-        b = b->next_free;
+        b = next_free_of(b);
     }
     unsigned w = map_word(cls);
     size_t word = map[w] & bits_after_in_word(cls % EA_TLSF_MAP_BITS);

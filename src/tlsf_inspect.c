@@ -51,7 +51,7 @@ static int check_block(void *ctx, uintptr_t at, size_t size, size_t header)
     if (st->prev_free) {
         return EA_ECOALESCE;
     }
-    if (*footer_before(block_at(at + size)) != block_at(at)) {
+    if (free_block_before(block_at(at + size)) != block_at(at)) {
         return EA_ELINK;
     }
     if (!ea_poison_intact(at + TLSF_FREE_META, at + size - EA_WORD)) {
@@ -71,9 +71,9 @@ static int check_lists(const ea_tlsf_t *h, size_t *free_blocks, uintptr_t *free_
     uintptr_t sum = 0;
     for (unsigned cls = 0; cls < TLSF_CLASSES; cls++) {
         block_t *const *link = &h->heads[cls];
-        for (const block_t *b = *link; b != NULL; link = &b->next_free, b = *link) {
+        for (const block_t *b = *link; b != NULL; link = &b->next_free, b = next_free_of(b)) {
             if (found == budget || !ea_region_holds(h->common.regions, (uintptr_t)b, TLSF_MIN_BLOCK) ||
-                (b->header & TLSF_USED) != 0 || b->prev_link != link) {
+                (b->header & TLSF_USED) != 0 || prev_link_of(b) != link) {
                 return EA_EFREELIST;
             }
             if (block_bytes(b) < TLSF_MIN_BLOCK || class_of(block_bytes(b)) != cls) {
@@ -144,7 +144,7 @@ static size_t largest_request(const ea_tlsf_t *h)
     }
     size_t best = 0;
     const block_t *b = h->heads[cls];
-    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH) && b != NULL; i++, b = b->next_free) {
+    for (unsigned i = 0; i < (unsigned)(EA_TLSF_SEARCH_DEPTH) && b != NULL; i++, b = next_free_of(b)) {
         if (block_bytes(b) > best) {
             best = block_bytes(b);
         }

@@ -112,6 +112,65 @@ static inline block_t **footer_before(const block_t *b)
 }
 
 /*
+ * A free block's words past its header (the two links, the footer) are the
+ * heap's, but a checker (EA_ASAN, EA_VALGRIND) keeps them closed between the
+ * heap's uses, as the rest of the block: a program that reads a block it freed,
+ * first bytes included (p = p->next after free(p)), is reported. The heap reads
+ * and writes them through these, which open them for the one access; other
+ * builds get the plain access (the hooks are nothing there).
+ */
+#define LINKS_OPEN(b) SHADOW_OPEN((uintptr_t)(b) + EA_HEADER, (uintptr_t)(b) + TLSF_FREE_META)
+#define LINKS_CLOSE(b) SHADOW_CLOSE((uintptr_t)(b) + EA_HEADER, (uintptr_t)(b) + TLSF_FREE_META)
+
+/*
+ * A footer closes with the rest of its 8-byte granule: ASan cannot close the
+ * last 4 bytes of a granule alone, and the bytes a 4-byte footer shares one
+ * with are the free block's own inside (or its back link), closed anyway.
+ */
+#define TLSF_FOOTER_CLOSE 8u
+_Static_assert(TLSF_MIN_BLOCK - EA_HEADER >= TLSF_FOOTER_CLOSE, "closing a footer never reaches a header");
+
+EA_ALWAYS_INLINE static inline block_t *next_free_of(const block_t *b)
+{
+    LINKS_OPEN(b);
+    block_t *next = b->next_free;
+    LINKS_CLOSE(b);
+    return next;
+}
+
+EA_ALWAYS_INLINE static inline block_t **prev_link_of(const block_t *b)
+{
+    LINKS_OPEN(b);
+    block_t **link = b->prev_link;
+    LINKS_CLOSE(b);
+    return link;
+}
+
+EA_ALWAYS_INLINE static inline void set_links(block_t *b, block_t *next, block_t **link)
+{
+    LINKS_OPEN(b);
+    b->next_free = next;
+    b->prev_link = link;
+    LINKS_CLOSE(b);
+}
+
+EA_ALWAYS_INLINE static inline void set_prev_link(block_t *b, block_t **link)
+{
+    LINKS_OPEN(b);
+    b->prev_link = link;
+    LINKS_CLOSE(b);
+}
+
+/* The free block that ends where b starts, read from its footer. */
+EA_ALWAYS_INLINE static inline block_t *free_block_before(const block_t *b)
+{
+    SHADOW_OPEN(footer_before(b), b);
+    block_t *prev = *footer_before(b);
+    SHADOW_CLOSE((uintptr_t)b - TLSF_FOOTER_CLOSE, b);
+    return prev;
+}
+
+/*
  * The class of a block of size bytes, as one flat index: first level
  * index * SL_COUNT + second level index. Sizes below 2^(SMALL_LOG2 + 1) are
  * in linear classes one granule apart; above, each power of two [2^f, 2^(f+1))

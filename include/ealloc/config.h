@@ -195,8 +195,10 @@ _Static_assert((EA_POISON) == 0 || (EA_POISON) == 1, "EA_POISON must be 0 or 1")
  * every free block and memory never handed out are closed, so a read or write
  * after free, past the end of a request or through a stale pointer is reported
  * by ASan at the access, with its stack. usable_size opens the whole block, as
- * its contract lets the caller use it. The heap's own words (headers, free-list
- * links) stay open: an overrun into a header is what EA_HARDENED finds. ASan
+ * its contract lets the caller use it. Block headers stay open (an overrun into
+ * a header is what EA_HARDENED finds); a free block's list links and footer are
+ * opened only while the heap uses them, so a read of a freed block's first
+ * bytes (p->next after free(p)) is reported like any other. ASan
  * marks memory in 8-byte granules, so a few bytes of rounding may stay open
  * where a block ends inside one. Not with EA_POISON (ASan finds more, and at
  * the access). 0 (default) or 1.
@@ -218,7 +220,8 @@ _Static_assert(!((EA_ASAN) && (EA_POISON)), "EA_ASAN must not be combined with E
  * EA_VALGRIND — for host programs run under Valgrind's memcheck: the heap is a
  * memcheck memory pool (the heap object its name). Every allocated block is a
  * chunk of its usable size, undefined until written; free blocks and memory
- * never handed out are unaddressable but for the heap's own words. memcheck
+ * never handed out are unaddressable but for block headers (a free block's
+ * links and footer are opened only while the heap uses them). memcheck
  * then reports an access after free or into free memory, a decision on bytes
  * never written (as for malloc), and blocks the program lost in its leak
  * search, each with the stack that allocated (and freed) the block. realloc keeps what memcheck

@@ -1,7 +1,8 @@
 /*
  * EA_ASAN=1 (a build with AddressSanitizer), for each back-end: after every
  * call, the bytes the program asked for are open and the rest of the heap's
- * memory that is not the heap's own words is closed, as ASan's shadow says
+ * memory but its block headers is closed (a free block's links and footer
+ * too: the heap opens them only while it uses them), as ASan's shadow says
  * (__asan_address_is_poisoned). tests/support/checked_misuse.c shows that ASan then
  * reports the accesses a program must not make.
  */
@@ -36,16 +37,21 @@ static bool all_closed(const unsigned char *p, size_t n)
 }
 
 /*
- * Whether the rounding of a block at p handed out for size (usable bytes in
- * all) is closed: ASan closes whole 8-byte granules only, so where the next
- * block's header shares a granule with the end of the rounding (4-byte headers
- * on 32-bit hosts), that granule stays open and only the bytes before it count.
+ * Whether [p, p + n), which ends where a block header starts, is closed: ASan
+ * closes whole 8-byte granules only, so where that header shares a granule
+ * with the bytes before it (4-byte headers on 32-bit hosts), that granule stays
+ * open and only the bytes before it count.
  */
+static bool closed_to_header(const unsigned char *p, size_t n)
+{
+    uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)7;
+    return to <= (uintptr_t)p || all_closed(p, (size_t)(to - (uintptr_t)p));
+}
+
+/* Whether the rounding of a block at p handed out for size (usable bytes in all) is closed. */
 static bool rounding_closed(const unsigned char *p, size_t size, size_t usable)
 {
-    uintptr_t from = (uintptr_t)p + size;
-    uintptr_t to = ((uintptr_t)p + usable) & ~(uintptr_t)7;
-    return to <= from || all_closed(p + size, (size_t)(to - from));
+    return closed_to_header(p + size, usable - size);
 }
 
 /* The bytes a block handed out for size has after its header (usable_size without opening them). */
@@ -54,13 +60,10 @@ static size_t usable_for(size_t size)
     return expected_footprint(size) - backend.header;
 }
 
-/* Where a free block's own words end, counted from what was its payload (header, links; tlsf's footer is at the end). */
-#define FREE_WORDS (2 * sizeof(void *))
-
-static void a_fresh_heap_is_closed_but_for_its_own_words(void **state)
+static void a_fresh_heap_is_closed_but_for_its_header(void **state)
 {
     (void)state;
-    /* The whole arena is one free block: its header and links open, the rest up to its footer closed. */
+    /* The whole arena is one free block: its header open, all after it closed, links and footer too. */
     assert_true(all_closed(arena + 1024, arena_size / 2));
     assert_int_equal(backend.check(heap), EA_OK); /* the heap reads only open words */
 }
@@ -93,14 +96,14 @@ static void freed_blocks_close(void **state)
     assert_ptr_equal(c, b + expected_footprint(200));
     memset(a, 0x11, 400);
     backend.free(heap, a);
-    /* Past the free block's own words, up to its end less tlsf's footer word. */
-    assert_true(all_closed(a + FREE_WORDS, usable_for(400) - FREE_WORDS - sizeof(void *)));
+    /* The whole freed block: its links (p->next read after free(p) is reported) and tlsf's footer too. */
+    assert_true(closed_to_header(a, usable_for(400)));
     assert_true(all_open(wall, 8));
-    /* c freed after b merges into it: c's header and payload are inside the merged block now
-     * (all but the last word, tlsf's footer of the merged block). */
+    /* c freed after b merges into it: c's header and payload are inside the merged block now,
+     * closed to its end (the footer of the merged block). */
     backend.free(heap, b);
     backend.free(heap, c);
-    assert_true(all_closed(c - backend.header, usable_for(200) - sizeof(void *) + backend.header));
+    assert_true(closed_to_header(b, 2 * expected_footprint(200) - backend.header));
     assert_int_equal(backend.check(heap), EA_OK);
     backend.free(heap, wall);
     backend.free(heap, wall2);
@@ -179,12 +182,12 @@ static void realloc_moves_the_boundary_wherever_the_block_goes(void **state)
     b = realloc_and_check(b, 100, 40, 1); /* shrink in place: the tail given back closes past its words */
     assert_ptr_equal(b, at);
     unsigned char *tail = b - backend.header + expected_footprint(40);
-    assert_true(all_closed(tail + backend.header + FREE_WORDS, 16));
+    assert_true(all_closed(tail + backend.header, 16));
     b = realloc_and_check(b, 40, 90, 2); /* grow in place into that tail */
     assert_ptr_equal(b, at);
     b = realloc_and_check(b, 90, 3000, 3); /* grow past the wall: it moves, the old block closes */
     assert_ptr_not_equal(b, at);
-    assert_true(all_closed(at + FREE_WORDS, 16));
+    assert_true(all_closed(at, 16));
     backend.free(heap, a); /* room before b now */
     unsigned char *c = backend.alloc(heap, 8);
     assert_non_null(c);
@@ -212,13 +215,13 @@ static void init_opens_memory_an_earlier_heap_closed(void **state)
     assert_true(p > start);
     assert_true(all_open(p, arena_size / 2));
     backend.free(heap, p);
-    assert_true(all_closed(p + FREE_WORDS, 64));
+    assert_true(all_closed(p, 64));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_fresh_heap_is_closed_but_for_its_own_words, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(a_fresh_heap_is_closed_but_for_its_header, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(allocated_bytes_are_open_and_the_rounding_closed, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(freed_blocks_close, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(reused_memory_opens_again, setup_heap, teardown_heap),

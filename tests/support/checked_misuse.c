@@ -9,8 +9,9 @@
  * negative control: the checker sees one static array, reports nothing, and
  * the program says the misuse went unnoticed.
  *
- *   checked_misuse read_after_free | write_past_the_request | write_into_free_memory |
- *                  read_never_handed_out | branch_on_unwritten | leak | double_free
+ *   checked_misuse read_after_free | read_link_after_free | write_past_the_request |
+ *                  write_into_free_memory | read_never_handed_out | branch_on_unwritten | leak |
+ *                  double_free
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,28 @@ static unsigned char misuse_read_after_free(void *h)
     unsigned char got = p[100];
     backend.free(h, (void *)(uintptr_t)wall);
     return got;
+}
+
+/*
+ * The link of a list node read after the node was freed, as in the classic
+ * for (n = head; n != NULL; n = n->next) free(n): the first bytes of a freed
+ * block, where the heap keeps its own links.
+ */
+struct node {
+    struct node *next;
+    unsigned value;
+};
+
+static unsigned char misuse_read_link_after_free(void *h)
+{
+    struct node *first = backend.alloc(h, sizeof *first);
+    struct node *second = backend.alloc(h, sizeof *second);
+    first->next = second;
+    second->next = NULL;
+    backend.free(h, first);
+    struct node *volatile next = first->next;
+    backend.free(h, second);
+    return next != NULL;
 }
 
 static unsigned char misuse_write_past_the_request(void *h)
@@ -104,6 +127,7 @@ int main(int argc, char **argv)
         unsigned char (*run)(void *h);
     } cases[] = {
         {"read_after_free", misuse_read_after_free},
+        {"read_link_after_free", misuse_read_link_after_free},
         {"write_past_the_request", misuse_write_past_the_request},
         {"write_into_free_memory", misuse_write_into_free_memory},
         {"read_never_handed_out", misuse_read_never_handed_out},
@@ -121,7 +145,7 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    fprintf(stderr, "usage: %s read_after_free|write_past_the_request|write_into_free_memory|"
+    fprintf(stderr, "usage: %s read_after_free|read_link_after_free|write_past_the_request|write_into_free_memory|"
                     "read_never_handed_out|branch_on_unwritten|leak|double_free\n", argv[0]);
     return 2;
 }

@@ -64,14 +64,13 @@ static size_t usable_for(size_t size)
     return expected_footprint(size) - backend.header;
 }
 
-/* Where a free block's own words end, counted from what was its payload (header, links; tlsf's footer is at the end). */
-#define FREE_WORDS (2 * sizeof(void *))
-
-static void a_fresh_heap_is_unaddressable_but_for_its_own_words(void **state)
+/* Free memory is unaddressable but for block headers: a free block's links and footer too (the heap
+ * opens them only while it uses them). */
+static void a_fresh_heap_is_unaddressable_but_for_its_header(void **state)
 {
     (void)state;
     assert_true(all_unaddressable(arena + 1024, arena_size / 2));
-    assert_int_equal(backend.check(heap), EA_OK); /* the heap reads only its own words */
+    assert_int_equal(backend.check(heap), EA_OK); /* the heap reads only what it opened */
 }
 
 static void a_block_is_undefined_until_written(void **state)
@@ -107,12 +106,12 @@ static void freed_blocks_are_unaddressable(void **state)
     assert_ptr_equal(c, b + expected_footprint(200));
     memset(a, 0x11, 400);
     backend.free(heap, a);
-    assert_true(all_unaddressable(a + FREE_WORDS, usable_for(400) - FREE_WORDS - sizeof(void *)));
+    assert_true(all_unaddressable(a, usable_for(400))); /* links and footer too: p->next after free(p) */
     assert_true(all_undefined(wall, usable_for(8)));
-    /* c freed after b merges into it: c's header and payload are inside the merged block. */
+    /* c freed after b merges into it: c's header and payload are inside the merged block, to its footer. */
     backend.free(heap, b);
     backend.free(heap, c);
-    assert_true(all_unaddressable(c - backend.header, usable_for(200) - sizeof(void *) + backend.header));
+    assert_true(all_unaddressable(b, 2 * expected_footprint(200) - backend.header));
     assert_int_equal(backend.check(heap), EA_OK);
     /* Taken again (a's block or the merged one): undefined, whatever it held. */
     unsigned char *again = backend.alloc(heap, 400);
@@ -148,7 +147,7 @@ static void realloc_in_place_keeps_what_is_known(void **state)
     assert_ptr_equal(b, at);
     assert_true(all_defined(b, 40));
     unsigned char *tail = b - backend.header + expected_footprint(40);
-    assert_true(all_unaddressable(tail + backend.header + FREE_WORDS, 64));
+    assert_true(all_unaddressable(tail + backend.header, 64));
     assert_int_equal(backend.check(heap), EA_OK);
 }
 
@@ -165,7 +164,7 @@ static void realloc_that_moves_copies_what_is_known(void **state)
     assert_ptr_not_equal(b, at);
     assert_true(all_defined(b, 10));
     assert_true(all_undefined(b + 10, usable_for(3000) - 10)); /* the copy carries "never written" too */
-    assert_true(all_unaddressable(at + FREE_WORDS, 32));
+    assert_true(all_unaddressable(at, 32));
     /* c, with a free block before it and a used one after: tlsf moves it down into the run (its
      * data moved within the heap's memory), llff moves it elsewhere; the same either way. */
     backend.free(heap, a);
@@ -213,7 +212,7 @@ static void a_new_heap_over_memory_an_earlier_heap_closed(void **state)
     assert_true(p > start);
     assert_true(all_undefined(p, arena_size / 2));
     backend.free(heap, p);
-    assert_true(all_unaddressable(p + FREE_WORDS, 64));
+    assert_true(all_unaddressable(p, 64));
 }
 
 int main(void)
@@ -223,7 +222,7 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_fresh_heap_is_unaddressable_but_for_its_own_words, setup_heap,
+        cmocka_unit_test_setup_teardown(a_fresh_heap_is_unaddressable_but_for_its_header, setup_heap,
                                         teardown_heap),
         cmocka_unit_test_setup_teardown(a_block_is_undefined_until_written, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(freed_blocks_are_unaddressable, setup_heap, teardown_heap),
