@@ -5,9 +5,10 @@
  * (--soname-synonyms=somalloc=nouserintercepts); this program says which one
  * it got. With ealloc's, memcheck sees ealloc's blocks: the C library's own
  * allocations (strdup, stdio's buffer) and the program's come from the
- * arena, and a misuse is reported as for memcheck's own malloc.
+ * arena, and a misuse is reported as for memcheck's own malloc, a lost block
+ * in memcheck's leak search at exit too.
  *
- *   malloc_under_memcheck clean | read_after_free
+ *   malloc_under_memcheck clean | read_after_free | leak
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, posix_memalign */
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include "ealloc/malloc.h"
 
 static unsigned char arena[256 * 1024] __attribute__((aligned(64)));
+static unsigned char second_region[512 * 1024] __attribute__((aligned(64)));
 
 static int by_value(const void *a, const void *b)
 {
@@ -48,6 +50,20 @@ static int clean(void)
         return 1;
     }
     memset(aligned, 0x5a, 512);
+    /* A region refused (it overlaps the heap's) leaves memcheck silent; one taken serves a block too
+     * large for the first. */
+    if (ea_malloc_add_region(arena + 4096, 4096) || !ea_malloc_add_region(second_region, sizeof second_region)) {
+        puts("clean: add_region took an overlapping region or refused a good one");
+        return 1;
+    }
+    unsigned char *large = malloc(400 * 1024);
+    if (large == NULL || !ea_malloc_owns(large) || large < second_region ||
+        large >= second_region + sizeof second_region) {
+        puts("clean: the large block is not in the second region");
+        return 1;
+    }
+    memset(large, 1, 400 * 1024);
+    free(large);
     printf("clean: %s, %u .. %u\n", copy, values[0], values[63]); /* stdio's buffer: ealloc's too */
     free(posix);
     free(aligned);
@@ -68,6 +84,18 @@ static int read_after_free(void)
     return 0;
 }
 
+/* The only pointer to a block lost: memcheck's leak search at exit must find it. */
+static void *volatile kept;
+
+static int leak(void)
+{
+    kept = malloc(100);
+    memset(kept, 1, 100);
+    kept = NULL;
+    puts("leak: the pointer is gone");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     ea_malloc_init(arena, sizeof arena);
@@ -84,6 +112,9 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "read_after_free") == 0) {
         return read_after_free();
     }
-    fprintf(stderr, "usage: %s clean|read_after_free\n", argv[0]);
+    if (argc == 2 && strcmp(argv[1], "leak") == 0) {
+        return leak();
+    }
+    fprintf(stderr, "usage: %s clean|read_after_free|leak\n", argv[0]);
     return 2;
 }
