@@ -57,8 +57,9 @@ static int clean(void)
         return 1;
     }
     unsigned char *large = malloc(400 * 1024);
-    if (large == NULL || !ea_malloc_owns(large) || large < second_region ||
-        large >= second_region + sizeof second_region) {
+    uintptr_t at = (uintptr_t)large;
+    if (large == NULL || !ea_malloc_owns(large) || at < (uintptr_t)second_region ||
+        at >= (uintptr_t)second_region + sizeof second_region) {
         puts("clean: the large block is not in the second region");
         return 1;
     }
