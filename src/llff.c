@@ -30,7 +30,7 @@ EA_ALWAYS_INLINE static inline block_t *linked(const ea_llff_t *h, block_t *cons
 {
 #if EA_SHADOW
     if (link != &h->free_list) {
-        return next_of(block_at((uintptr_t)link - offsetof(block_t, next)));
+        return next_of(block_of_link(link));
     }
 #else
     (void)h;
@@ -43,7 +43,7 @@ EA_ALWAYS_INLINE static inline void set_linked(ea_llff_t *h, block_t **link, blo
 {
 #if EA_SHADOW
     if (link != &h->free_list) {
-        set_next(block_at((uintptr_t)link - offsetof(block_t, next)), b);
+        set_next(block_of_link(link), b);
         return;
     }
 #else

@@ -66,6 +66,12 @@ static inline block_t *block_of(const void *payload)
 #define LINK_OPEN(b) SHADOW_OPEN((uintptr_t)(b) + EA_HEADER, (uintptr_t)(b) + LLFF_FREE_META)
 #define LINK_CLOSE(b) SHADOW_CLOSE((uintptr_t)(b) + EA_HEADER, (uintptr_t)(b) + LLFF_FREE_META)
 
+/* The free block whose link is the word at link (a link that is not the list's head). */
+static inline block_t *block_of_link(block_t *const *link)
+{
+    return block_at((uintptr_t)link - offsetof(block_t, next));
+}
+
 EA_ALWAYS_INLINE static inline block_t *next_of(const block_t *b)
 {
     LINK_OPEN(b);

@@ -99,10 +99,7 @@ EA_ALWAYS_INLINE static inline void set_linked(block_t *const *heads, block_t **
 {
 #if EA_SHADOW
     if (offset_in_heads(heads, link) >= TLSF_HEADS_BYTES) {
-        block_t *owner = block_at((uintptr_t)link - offsetof(block_t, next_free));
-        LINKS_OPEN(owner);
-        *link = b;
-        LINKS_CLOSE(owner);
+        set_next_free(block_of_link(link), b);
         return;
     }
 #else
@@ -117,7 +114,7 @@ EA_ALWAYS_INLINE static inline block_t *linked(block_t *const *heads, block_t *c
 {
 #if EA_SHADOW
     if (offset_in_heads(heads, link) >= TLSF_HEADS_BYTES) {
-        return next_free_of(block_at((uintptr_t)link - offsetof(block_t, next_free)));
+        return next_free_of(block_of_link(link));
     }
 #else
     (void)heads;
@@ -303,7 +300,7 @@ EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const bl
     block_t *const *link = prev_link_of(b);
     size_t at = offset_in_heads(h->heads, link);
     if (at < TLSF_HEADS_BYTES ? at % TLSF_HEAD_BYTES != 0
-                             : !in_heap(h, block_at((uintptr_t)link - offsetof(block_t, next_free)))) {
+                             : !in_heap(h, block_of_link(link))) {
         return false;
     }
     return linked(h->heads, link) == b;
@@ -314,7 +311,8 @@ EA_ALWAYS_INLINE static inline bool back_link_sound(const ea_tlsf_t *h, const bl
 EA_ALWAYS_INLINE static inline bool links_sound(const ea_tlsf_t *h, const block_t *b)
 {
 #if EA_HARDENED
-    return (next_free_of(b) == NULL || in_heap(h, next_free_of(b))) && back_link_sound(h, b);
+    block_t *next = next_free_of(b);
+    return (next == NULL || in_heap(h, next)) && back_link_sound(h, b);
 #else
     (void)h;
     (void)b;

@@ -146,6 +146,13 @@ EA_ALWAYS_INLINE static inline block_t **prev_link_of(const block_t *b)
     return link;
 }
 
+EA_ALWAYS_INLINE static inline void set_next_free(block_t *b, block_t *next)
+{
+    LINKS_OPEN(b);
+    b->next_free = next;
+    LINKS_CLOSE(b);
+}
+
 EA_ALWAYS_INLINE static inline void set_links(block_t *b, block_t *next, block_t **link)
 {
     LINKS_OPEN(b);
@@ -159,6 +166,12 @@ EA_ALWAYS_INLINE static inline void set_prev_link(block_t *b, block_t **link)
     LINKS_OPEN(b);
     b->prev_link = link;
     LINKS_CLOSE(b);
+}
+
+/* The free block whose next_free is the word at link (a back link that is not a list head). */
+static inline block_t *block_of_link(block_t *const *link)
+{
+    return block_at((uintptr_t)link - offsetof(block_t, next_free));
 }
 
 /* The free block that ends where b starts, read from its footer. */
