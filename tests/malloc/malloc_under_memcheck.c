@@ -8,6 +8,11 @@
  * arena, and a misuse is reported as for memcheck's own malloc, a lost block
  * in memcheck's leak search at exit too.
  *
+ * Built with EA_TEST_PRELOADED=1 it links no ealloc and is run with
+ * LD_PRELOAD=libealloc_malloc_memcheck.so instead: the library maps its own
+ * regions, and ea_malloc_owns is the library's (a weak reference, null when
+ * the library is not loaded).
+ *
  *   malloc_under_memcheck clean | read_after_free | leak
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, posix_memalign */
@@ -18,8 +23,46 @@
 
 #include "ealloc/malloc.h"
 
+#if EA_TEST_PRELOADED
+#pragma weak ea_malloc_owns
+static bool owned(const void *p)
+{
+    return ea_malloc_owns != NULL && ea_malloc_owns(p);
+}
+
+/* Larger than the library's first region: it maps one for the block. */
+#define LARGE_BYTES ((size_t)80 << 20)
+
+static unsigned char *large_block(void)
+{
+    return malloc(LARGE_BYTES);
+}
+#else
+#define owned(p) ea_malloc_owns(p)
+
 static unsigned char arena[256 * 1024] __attribute__((aligned(64)));
 static unsigned char second_region[512 * 1024] __attribute__((aligned(64)));
+
+#define LARGE_BYTES ((size_t)400 * 1024)
+
+/* A region refused (it overlaps the heap's) leaves memcheck silent; one taken serves a block too
+ * large for the first. */
+static unsigned char *large_block(void)
+{
+    if (ea_malloc_add_region(arena + 4096, 4096) || !ea_malloc_add_region(second_region, sizeof second_region)) {
+        puts("clean: add_region took an overlapping region or refused a good one");
+        return NULL;
+    }
+    unsigned char *large = malloc(LARGE_BYTES);
+    uintptr_t at = (uintptr_t)large;
+    if (at < (uintptr_t)second_region || at >= (uintptr_t)second_region + sizeof second_region) {
+        puts("clean: the large block is not in the second region");
+        free(large);
+        return NULL;
+    }
+    return large;
+}
+#endif
 
 static int by_value(const void *a, const void *b)
 {
@@ -36,7 +79,7 @@ static int clean(void)
     void *aligned = aligned_alloc(256, 512);
     void *posix = NULL;
     if (copy == NULL || values == NULL || aligned == NULL || posix_memalign(&posix, 64, 100) != 0 ||
-        !ea_malloc_owns(copy) || !ea_malloc_owns(values) || !ea_malloc_owns(aligned) || !ea_malloc_owns(posix)) {
+        !owned(copy) || !owned(values) || !owned(aligned) || !owned(posix)) {
         puts("clean: an allocation failed or did not come from ealloc");
         return 1;
     }
@@ -50,20 +93,12 @@ static int clean(void)
         return 1;
     }
     memset(aligned, 0x5a, 512);
-    /* A region refused (it overlaps the heap's) leaves memcheck silent; one taken serves a block too
-     * large for the first. */
-    if (ea_malloc_add_region(arena + 4096, 4096) || !ea_malloc_add_region(second_region, sizeof second_region)) {
-        puts("clean: add_region took an overlapping region or refused a good one");
+    unsigned char *large = large_block();
+    if (large == NULL || !owned(large)) {
+        puts("clean: no large block from ealloc");
         return 1;
     }
-    unsigned char *large = malloc(400 * 1024);
-    uintptr_t at = (uintptr_t)large;
-    if (large == NULL || !ea_malloc_owns(large) || at < (uintptr_t)second_region ||
-        at >= (uintptr_t)second_region + sizeof second_region) {
-        puts("clean: the large block is not in the second region");
-        return 1;
-    }
-    memset(large, 1, 400 * 1024);
+    memset(large, 1, LARGE_BYTES);
     free(large);
     printf("clean: %s, %u .. %u\n", copy, values[0], values[63]); /* stdio's buffer: ealloc's too */
     free(posix);
@@ -99,9 +134,11 @@ static int leak(void)
 
 int main(int argc, char **argv)
 {
+#if !EA_TEST_PRELOADED
     ea_malloc_init(arena, sizeof arena);
+#endif
     void *probe = malloc(16);
-    if (!ea_malloc_owns(probe)) {
+    if (!owned(probe)) {
         puts("malloc is not ealloc's: memcheck replaced it");
         free(probe);
         return 3;
