@@ -7,7 +7,7 @@
 #                  cross-compiled warnings, packaging, firmware on six QEMU boards, the benchmark
 #                  firmware in four more tlsf configurations, on three RISC-V boards and built with clang
 #   make lint      clang-tidy, cppcheck and gcc -fanalyzer over src/ and include/
-#   make fuzz      libFuzzer on each back-end for FUZZ_SECONDS (default 300)
+#   make fuzz      libFuzzer on each back-end for FUZZ_SECONDS (default 300); FUZZ_MEMCHECK=1 under memcheck
 #   make coverage  lines and branches of src/ reached by the host tests (gcovr)
 #   make soak      the model test for SOAK_OPS (default 100 million) on both back-ends
 #   make bench     every benchmark (host, Cortex-M4 under QEMU, worst cases) and the report: bench/results/
@@ -103,13 +103,16 @@ test-lint: lint
 test-fuzz:
 	@echo "== libFuzzer smoke: 60 s per harness (llff, tlsf, tlsf with small blocks), after the negative controls"
 	@FUZZ_SECONDS=60 FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz tools/fuzz-smoke.sh
+	@echo "== libFuzzer under valgrind's memcheck (EA_VALGRIND): 20 s per harness, after its negative controls"
+	@FUZZ_MEMCHECK=1 FUZZ_SECONDS=20 FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz-memcheck tools/fuzz-smoke.sh
 
 lint:
 	@echo "== static analysis: clang-tidy, cppcheck, gcc -fanalyzer"
 	@tools/lint.sh
 
 fuzz:
-	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz tools/fuzz-smoke.sh
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz$(if $(filter 1,$(FUZZ_MEMCHECK)),-memcheck) \
+	    tools/fuzz-smoke.sh
 
 coverage:
 	@tools/install-deps.sh coverage

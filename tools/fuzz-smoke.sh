@@ -9,6 +9,11 @@
 #   FUZZ_CC        the compiler (default clang-14, else clang)
 #   FUZZ_BACKENDS  back-ends to fuzz (default "llff tlsf")
 #   FUZZ_CONTROLS  1 (default): run the negative controls first; 0: skip them
+#   FUZZ_MEMCHECK  1: the harnesses without sanitizers over a library built with
+#                  EA_VALGRIND, each run under valgrind's memcheck (some 100
+#                  executions a second instead of thousands); the negative
+#                  controls are then fuzz_<kind>_broken5, which reads a byte of a
+#                  freed block: memcheck must report it
 #   FUZZ_COVERAGE  1: afterwards, replay each corpus through a build with clang's
 #                  source-based coverage and report the lines and branches of src/
 #                  it reaches (llvm-cov; report in $FUZZ_BUILD-profile/<kind>.txt)
@@ -30,14 +35,22 @@ cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-60}
 definitions=${FUZZ_DEFINITIONS:-}
-build=${FUZZ_BUILD:-build/fuzz$(if [ -n "$definitions" ]; then echo "-$definitions" | tr -c 'A-Za-z0-9\n-' '_'; fi)}
+memcheck=${FUZZ_MEMCHECK:-0}
+build=${FUZZ_BUILD:-build/fuzz$(if [ -n "$definitions" ]; then echo "-$definitions" | tr -c 'A-Za-z0-9\n-' '_'; fi)$(if [ "$memcheck" = 1 ]; then echo -memcheck; fi)}
 backends=${FUZZ_BACKENDS:-llff tlsf}
 controls=${FUZZ_CONTROLS:-1}
 control_seconds=${FUZZ_CONTROL_SECONDS:-60}
 cc=${FUZZ_CC:-$(command -v clang-14 || command -v clang)}
+# Each run's command before the harness, and libFuzzer's limit on one input.
+launcher=()
+unit_timeout=10
+if [ "$memcheck" = 1 ]; then
+    launcher=(valgrind -q --error-exitcode=99 --exit-on-first-error=yes)
+    unit_timeout=120
+fi
 
-echo "== fuzz: building the harnesses with $cc in $build${definitions:+ ($definitions)}"
-cmake -S tests/fuzz -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE= \
+echo "== fuzz: building the harnesses with $cc in $build${definitions:+ ($definitions)}$(if [ "$memcheck" = 1 ]; then echo ", to run under memcheck"; fi)"
+cmake -S tests/fuzz -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE= -DEALLOC_FUZZ_MEMCHECK="$memcheck" \
     -DEALLOC_FUZZ_BACKENDS="${backends// /;}" -DEALLOC_FUZZ_DEFINITIONS="$definitions" >/dev/null
 cmake --build "$build" -j"${JOBS:-2}" >/dev/null
 mkdir -p "$build/logs" "$build/artifacts"
@@ -54,26 +67,36 @@ figures() {
     echo "${execs:-?} executions (${rate:-?}/s), cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}"
 }
 
+# The negative controls, and what must catch them: the model, or under memcheck memcheck itself.
+control_numbers="1 2 3 4"
+caught="^ealloc fuzz"
+catcher="the model"
+if [ "$memcheck" = 1 ]; then
+    control_numbers=5
+    caught="Invalid read of size"
+    catcher=memcheck
+fi
+
 failed=0
 if [ "$controls" = 1 ]; then
-    echo "== fuzz: negative controls (each must be caught within ${control_seconds}s)"
+    echo "== fuzz: negative controls (each must be caught by $catcher within ${control_seconds}s)"
     for kind in $backends; do
-        for n in 1 2 3 4; do
+        for n in $control_numbers; do
             name=fuzz_${kind}_broken$n
             empty=$(mktemp -d)
             log=$build/logs/$name.log
             start=$(date +%s%N)
-            if "$build/$name" "$empty" -seed=1 -max_total_time="$control_seconds" -timeout=10 \
-                -artifact_prefix="$empty/" -print_final_stats=1 >"$log" 2>&1; then
+            if "${launcher[@]}" "$build/$name" "$empty" -seed=1 -max_total_time="$control_seconds" \
+                -timeout="$unit_timeout" -artifact_prefix="$empty/" -print_final_stats=1 >"$log" 2>&1; then
                 echo "   FAIL $name: ran ${control_seconds}s and caught nothing"
                 failed=1
-            elif grep -q "^ealloc fuzz" "$log"; then
+            elif grep -q "$caught" "$log"; then
                 took=$((($(date +%s%N) - start) / 1000000))
-                printf '   ok   %-20s caught after %6d ms, %6s executions: %s\n' "$name" "$took" \
-                    "$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")" \
-                    "$(grep -m1 '^ealloc fuzz' "$log" | sed 's/^ealloc fuzz ([a-z]*): //' | cut -c1-80)"
+                execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+                printf '   ok   %-20s caught after %6d ms, %6s executions: %s\n' "$name" "$took" "${execs:-?}" \
+                    "$(grep -m1 "$caught" "$log" | sed 's/^ealloc fuzz ([a-z]*): //; s/^==[0-9]*== //' | cut -c1-80)"
             else
-                echo "   FAIL $name: failed, but not through the model (see $log)"
+                echo "   FAIL $name: failed, but not through $catcher (see $log)"
                 failed=1
             fi
             rm -rf "$empty"
@@ -89,12 +112,12 @@ for kind in $harnesses; do
     work=$build/work/$kind
     log=$build/logs/fuzz_$kind.log
     mkdir -p "$work"
-    if "$build/fuzz_$kind" "$work" "tests/fuzz/corpus/${kind%_small_blocks}" -max_total_time="$seconds" \
-        -timeout=10 -max_len=4096 -print_final_stats=1 -artifact_prefix="$build/artifacts/$kind-" >"$log" 2>&1; then
+    if "${launcher[@]}" "$build/fuzz_$kind" "$work" "tests/fuzz/corpus/${kind%_small_blocks}" -max_total_time="$seconds" \
+        -timeout="$unit_timeout" -max_len=4096 -print_final_stats=1 -artifact_prefix="$build/artifacts/$kind-" >"$log" 2>&1; then
         echo "   ok   fuzz_$kind: $(figures "$log")"
     else
         echo "   FAIL fuzz_$kind: $(figures "$log")"
-        grep -E "^ealloc fuzz|ERROR|SUMMARY|Test unit written" "$log" | head -5 | sed 's/^/        /'
+        grep -E "^ealloc fuzz|ERROR|SUMMARY|Test unit written|^==[0-9]+== [A-Z]" "$log" | head -5 | sed 's/^/        /'
         failed=1
     fi
 done
