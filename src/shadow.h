@@ -11,9 +11,10 @@
  *   SHADOW_OPEN(from, to)       free memory the heap is about to use (its own
  *                               words, a block it carves): open again, to the
  *                               heap's own code first (both tools check it).
- *   SHADOW_OPEN_LIVE(from, to)  the same over an allocated block, whose bytes
- *                               memcheck already lets the program use and
- *                               knows the contents of: nothing there.
+ *   SHADOW_OPEN_LIVE(from, to)  the same over an allocated block, whose
+ *                               requested bytes stay as the checker knows
+ *                               them: its rounding opened (never written, to
+ *                               memcheck).
  *   SHADOW_HAND_OUT(h, p, size, usable)  p (NULL: nothing) handed out for
  *                               size of its usable bytes.
  *   SHADOW_FREED(h, p)          p handed back, once the heap has accepted it
@@ -75,9 +76,8 @@ static inline void ea_asan_hand_out(const void *p, size_t size, size_t usable)
 #elif EA_VALGRIND
 /*
  * memcheck: the heap is a memory pool named by the heap object, each allocated
- * block a chunk of the pool of all its usable bytes (memcheck is exact to the
- * byte, but the heap does not keep the requested size that a later resize
- * would need). The heap's own words and the free memory it opens count as
+ * block a chunk of the pool of its requested bytes, its rounding closed as
+ * free memory is. The heap's own words and the free memory it opens count as
  * written, so that its own reads are never reported; a block handed out is
  * undefined to the program until written, as memcheck makes any chunk.
  */
@@ -102,12 +102,46 @@ static inline void ea_vg_open(uintptr_t from, uintptr_t to)
     }
 }
 
-static inline void ea_vg_resized(const void *h, const void *old, const void *p, size_t kept, size_t usable)
+static inline void ea_vg_hand_out(const void *h, const void *p, size_t size, size_t usable)
 {
-    if (usable > kept) {
-        (void)VALGRIND_MAKE_MEM_UNDEFINED((uintptr_t)p + kept, usable - kept);
+    VALGRIND_MEMPOOL_ALLOC(h, p, size);
+    ea_vg_close((uintptr_t)p + size, (uintptr_t)p + usable);
+}
+
+/*
+ * A live block's rounding opened, never written: the heap does not keep the
+ * requested size, but memcheck knows it — a live block is addressable from its
+ * start to the request's end and closed after it, so the end is found by
+ * halving [from, to) with GET_VBITS on one byte (3: not addressable; it
+ * reports nothing itself).
+ */
+static inline void ea_vg_open_live(uintptr_t from, uintptr_t to)
+{
+    uintptr_t open_to = from; /* [from, open_to) addressable, [closed_from, to) not */
+    uintptr_t closed_from = to;
+    while (open_to < closed_from) {
+        uintptr_t mid = open_to + (closed_from - open_to) / 2;
+        unsigned char vbits;
+        if (VALGRIND_GET_VBITS(mid, &vbits, 1) == 3) {
+            closed_from = mid;
+        } else {
+            open_to = mid + 1;
+        }
     }
-    VALGRIND_MEMPOOL_CHANGE(h, old, p, usable);
+    if (to > closed_from) {
+        (void)VALGRIND_MAKE_MEM_UNDEFINED(closed_from, to - closed_from);
+    }
+}
+
+/* The block at old is now p, for size bytes: its first kept bytes the program's, opened before. */
+static inline void ea_vg_resized(const void *h, const void *old, const void *p, size_t size, size_t kept,
+                                 size_t usable)
+{
+    if (size > kept) {
+        (void)VALGRIND_MAKE_MEM_UNDEFINED((uintptr_t)p + kept, size - kept);
+    }
+    ea_vg_close((uintptr_t)p + size, (uintptr_t)p + usable);
+    VALGRIND_MEMPOOL_CHANGE(h, old, p, size);
 }
 
 /* A heap object initialised again (its earlier blocks abandoned): memcheck forgets them. */
@@ -121,10 +155,10 @@ static inline void ea_vg_heap_start(const void *h)
 
 #define SHADOW_CLOSE(from, to) ea_vg_close((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_OPEN(from, to) ea_vg_open((uintptr_t)(from), (uintptr_t)(to))
-#define SHADOW_OPEN_LIVE(from, to) ((void)0)
-#define SHADOW_HAND_OUT(h, p, size, usable) SHADOW_IF_HANDED_OUT(p, VALGRIND_MEMPOOL_ALLOC((h), (p), (usable)))
+#define SHADOW_OPEN_LIVE(from, to) ea_vg_open_live((uintptr_t)(from), (uintptr_t)(to))
+#define SHADOW_HAND_OUT(h, p, size, usable) SHADOW_IF_HANDED_OUT(p, ea_vg_hand_out((h), (p), (size), (usable)))
 #define SHADOW_FREED(h, p) VALGRIND_MEMPOOL_FREE((h), (p))
-#define SHADOW_RESIZED(h, old, p, size, kept, usable) ea_vg_resized((h), (old), (p), (kept), (usable))
+#define SHADOW_RESIZED(h, old, p, size, kept, usable) ea_vg_resized((h), (old), (p), (size), (kept), (usable))
 #define SHADOW_HEAP_START(h) ea_vg_heap_start(h)
 
 #else

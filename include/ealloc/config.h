@@ -219,10 +219,11 @@ _Static_assert(!((EA_ASAN) && (EA_POISON)), "EA_ASAN must not be combined with E
 /*
  * EA_VALGRIND — for host programs run under Valgrind's memcheck: the heap is a
  * memcheck memory pool (the heap object its name). Every allocated block is a
- * chunk of its usable size, undefined until written; free blocks and memory
- * never handed out are unaddressable but for block headers (a free block's
- * links and footer are opened only while the heap uses them). memcheck
- * then reports an access after free or into free memory, a decision on bytes
+ * chunk of its requested size, undefined until written, the rounding after it
+ * unaddressable until usable_size opens it; free blocks and memory never
+ * handed out are unaddressable but for block headers (a free block's links
+ * and footer are opened only while the heap uses them). memcheck then reports
+ * an access past a request, after free or into free memory, a decision on bytes
  * never written (as for malloc), and blocks the program lost in its leak
  * search, each with the stack that allocated (and freed) the block. realloc keeps what memcheck
  * knows of the bytes it keeps, wherever they go. Includes

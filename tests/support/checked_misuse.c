@@ -63,8 +63,7 @@ static unsigned char misuse_write_past_the_request(void *h)
     return p[0];
 }
 
-/* Past the block's end and the header and links of the free block after it (memcheck cannot see
- * the rounding: its chunk is the whole usable block). */
+/* Past the block's end and the header and links of the free block after it. */
 static unsigned char misuse_write_into_free_memory(void *h)
 {
     volatile unsigned char *p = backend.alloc(h, 20);

@@ -64,6 +64,12 @@ static size_t usable_for(size_t size)
     return expected_footprint(size) - backend.header;
 }
 
+/* Whether the rounding after a block p of size requested bytes is closed, as free memory is. */
+static bool rounding_closed(const unsigned char *p, size_t size)
+{
+    return all_unaddressable(p + size, usable_for(size) - size);
+}
+
 /* Free memory is unaddressable but for block headers: a free block's links and footer too (the heap
  * opens them only while it uses them). */
 static void a_fresh_heap_is_unaddressable_but_for_its_header(void **state)
@@ -80,18 +86,20 @@ static void a_block_is_undefined_until_written(void **state)
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         unsigned char *p = backend.alloc(heap, sizes[i]);
         assert_non_null(p);
-        size_t usable = usable_for(sizes[i]);
-        assert_true(all_undefined(p, usable)); /* all its usable bytes: memcheck's chunk */
+        assert_true(all_undefined(p, sizes[i])); /* the requested bytes: memcheck's chunk */
+        assert_true(rounding_closed(p, sizes[i]));
         memset(p, 0x3c, sizes[i] / 2 + 1);
         assert_true(all_defined(p, sizes[i] / 2 + 1));
-        assert_true(all_undefined(p + sizes[i] / 2 + 1, usable - sizes[i] / 2 - 1));
+        assert_true(all_undefined(p + sizes[i] / 2 + 1, sizes[i] - sizes[i] / 2 - 1));
     }
     unsigned char *z = backend.calloc(heap, 5, 20);
     assert_non_null(z);
     assert_true(all_defined(z, 100));
+    assert_true(rounding_closed(z, 100));
     unsigned char *a = backend.alloc_aligned(heap, 256, 36);
     assert_non_null(a);
-    assert_true(all_undefined(a, usable_for(36)));
+    assert_true(all_undefined(a, 36));
+    assert_true(rounding_closed(a, 36));
 }
 
 static void freed_blocks_are_unaddressable(void **state)
@@ -107,7 +115,7 @@ static void freed_blocks_are_unaddressable(void **state)
     memset(a, 0x11, 400);
     backend.free(heap, a);
     assert_true(all_unaddressable(a, usable_for(400))); /* links and footer too: p->next after free(p) */
-    assert_true(all_undefined(wall, usable_for(8)));
+    assert_true(all_undefined(wall, 8));
     /* c freed after b merges into it: c's header and payload are inside the merged block, to its footer. */
     backend.free(heap, b);
     backend.free(heap, c);
@@ -116,18 +124,32 @@ static void freed_blocks_are_unaddressable(void **state)
     /* Taken again (a's block or the merged one): undefined, whatever it held. */
     unsigned char *again = backend.alloc(heap, 400);
     assert_true(again == a || again == b);
-    assert_true(all_undefined(again, usable_for(400)));
+    assert_true(all_undefined(again, 400));
+    assert_true(rounding_closed(again, 400));
 }
 
-static void usable_size_changes_nothing(void **state)
+/* The program may use every usable byte once it asked how many: the rounding opens, never written. */
+static void usable_size_opens_the_rounding(void **state)
 {
     (void)state;
     unsigned char *p = backend.alloc(heap, 20);
     assert_non_null(p);
     memset(p, 0x44, 20);
+    assert_true(rounding_closed(p, 20));
     assert_int_equal(backend.usable_size(heap, p), usable_for(20));
     assert_true(all_defined(p, 20));
     assert_true(all_undefined(p + 20, usable_for(20) - 20));
+    assert_int_equal(backend.usable_size(heap, p), usable_for(20)); /* again: nothing more changes */
+    assert_true(all_defined(p, 20));
+    assert_true(all_undefined(p + 20, usable_for(20) - 20));
+    /* Grown past it in place, the bytes written in the rounding are kept. */
+    memset(p + 20, 0x45, usable_for(20) - 20);
+    unsigned char *at = p;
+    p = backend.realloc(heap, p, 200);
+    assert_ptr_equal(p, at);
+    assert_true(all_defined(p, usable_for(20)));
+    assert_true(all_undefined(p + usable_for(20), 200 - usable_for(20)));
+    assert_true(rounding_closed(p, 200));
 }
 
 static void realloc_in_place_keeps_what_is_known(void **state)
@@ -142,10 +164,12 @@ static void realloc_in_place_keeps_what_is_known(void **state)
     b = backend.realloc(heap, b, 300); /* grow into the free block after */
     assert_ptr_equal(b, at);
     assert_true(all_defined(b, 50));
-    assert_true(all_undefined(b + 50, usable_for(300) - 50));
+    assert_true(all_undefined(b + 50, 250)); /* the old rounding too: never written */
+    assert_true(rounding_closed(b, 300));
     b = backend.realloc(heap, b, 40); /* shrink: the tail given back is unaddressable past its words */
     assert_ptr_equal(b, at);
     assert_true(all_defined(b, 40));
+    assert_true(rounding_closed(b, 40));
     unsigned char *tail = b - backend.header + expected_footprint(40);
     assert_true(all_unaddressable(tail + backend.header, 64));
     assert_int_equal(backend.check(heap), EA_OK);
@@ -163,7 +187,8 @@ static void realloc_that_moves_copies_what_is_known(void **state)
     b = backend.realloc(heap, b, 3000); /* the neighbour is used: allocate, copy, free */
     assert_ptr_not_equal(b, at);
     assert_true(all_defined(b, 10));
-    assert_true(all_undefined(b + 10, usable_for(3000) - 10)); /* the copy carries "never written" too */
+    assert_true(all_undefined(b + 10, 2990)); /* the copy carries "never written" too */
+    assert_true(rounding_closed(b, 3000));
     assert_true(all_unaddressable(at, 32));
     /* c, with a free block before it and a used one after: tlsf moves it down into the run (its
      * data moved within the heap's memory), llff moves it elsewhere; the same either way. */
@@ -176,7 +201,8 @@ static void realloc_that_moves_copies_what_is_known(void **state)
     unsigned char *d = backend.realloc(heap, c, 150);
     assert_non_null(d);
     assert_true(all_defined(d, 4));
-    assert_true(all_undefined(d + 4, usable_for(150) - 4));
+    assert_true(all_undefined(d + 4, 146));
+    assert_true(rounding_closed(d, 150));
     assert_int_equal(backend.check(heap), EA_OK);
 }
 
@@ -192,7 +218,8 @@ static void realloc_down_into_the_free_block_before(void **state)
     unsigned char *q = backend.realloc(heap, b, 250); /* a's 200 and b's 100 hold it; after b: used */
     assert_non_null(q);
     assert_true(all_defined(q, 30));
-    assert_true(all_undefined(q + 30, usable_for(250) - 30));
+    assert_true(all_undefined(q + 30, 220));
+    assert_true(rounding_closed(q, 250));
     if (strcmp(backend.name, "tlsf") == 0) {
         assert_ptr_equal(q, a); /* moved down, within the run (llff allocates, copies, frees) */
     }
@@ -226,7 +253,7 @@ int main(void)
                                         teardown_heap),
         cmocka_unit_test_setup_teardown(a_block_is_undefined_until_written, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(freed_blocks_are_unaddressable, setup_heap, teardown_heap),
-        cmocka_unit_test_setup_teardown(usable_size_changes_nothing, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(usable_size_opens_the_rounding, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(realloc_in_place_keeps_what_is_known, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(realloc_that_moves_copies_what_is_known, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(realloc_down_into_the_free_block_before, setup_heap, teardown_heap),
