@@ -63,6 +63,14 @@ elif [ "$arch" = cortex-m ]; then
     # shellcheck disable=SC2086
     expect_refusal 'EALLOC_FW_BENCH_CC=clang: no clang found' $bench -DEALLOC_FW_BENCH_CC=clang \
         "-DCMAKE_IGNORE_PATH=/usr/local/bin;/usr/bin;/bin"
+    # clang found, but the board's GCC shows it no newlib headers to borrow: a GCC that searches none.
+    ln -sf "$(command -v clang)" "$tools/"
+    rm -f "$tools/arm-none-eabi-gcc"
+    printf '#!/bin/sh\nexec %s -nostdinc "$@"\n' "$(command -v arm-none-eabi-gcc)" >"$tools/arm-none-eabi-gcc"
+    chmod +x "$tools/arm-none-eabi-gcc"
+    # shellcheck disable=SC2086
+    expect_refusal "EALLOC_FW_BENCH_CC=clang: newlib's <string.h> not found through $tools/arm-none-eabi-gcc" \
+        $bench -DEALLOC_FW_BENCH_CC=clang "-DCMAKE_IGNORE_PATH=/usr/local/bin;/usr/bin;/bin"
     cmake_path=
 else
     # shellcheck disable=SC2086
