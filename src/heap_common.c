@@ -159,8 +159,8 @@ static int count_block(void *ctx, uintptr_t at, size_t size, size_t header)
         out->used_blocks++;
     } else {
         out->free_blocks++;
-        if (size - EA_HEADER > out->largest_free) {
-            out->largest_free = size - EA_HEADER;
+        if (size - EA_HEADER - SHADOW_GUARD > out->largest_free) {
+            out->largest_free = size - EA_HEADER - SHADOW_GUARD; /* the largest request it serves */
         }
     }
     return 0;
@@ -268,7 +268,9 @@ size_t ea_heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, siz
     }
     ea_cs_state_t cs = ea_cs_enter();
     ea_fault_t fault = ea_heap_owned_fault(c, p, flags, min_block);
-    size_t usable = fault == EA_NO_FAULT ? (*(const size_t *)((uintptr_t)p - EA_HEADER) & ~flags) - EA_HEADER : 0;
+    size_t usable = fault == EA_NO_FAULT
+                        ? (*(const size_t *)((uintptr_t)p - EA_HEADER) & ~flags) - EA_HEADER - SHADOW_GUARD
+                        : 0;
     SHADOW_OPEN_LIVE(p, (uintptr_t)p + usable); /* the caller may use all of it */
     ea_cs_exit(cs);
     if (fault != EA_NO_FAULT) {

@@ -88,10 +88,10 @@ EA_ALWAYS_INLINE static inline size_t align_up_checked(size_t x, size_t a)
  */
 EA_ALWAYS_INLINE static inline size_t block_size_for(size_t size, size_t min_block)
 {
-    if (size > SIZE_MAX - EA_HEADER) {
+    if (size > SIZE_MAX - EA_HEADER - SHADOW_GUARD) {
         return 0;
     }
-    size_t bytes = align_up_checked(size + EA_HEADER, EA_GRANULE);
+    size_t bytes = align_up_checked(size + EA_HEADER + SHADOW_GUARD, EA_GRANULE);
     return bytes != 0 && bytes < min_block ? min_block : bytes;
 }
 

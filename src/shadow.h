@@ -35,6 +35,13 @@
 
 #define EA_SHADOW ((EA_ASAN) || (EA_VALGRIND)) /* a checker is told */
 
+/*
+ * With a checker, every block keeps at least one byte after its request (a
+ * footprint computed for one byte more), closed: the first byte past a request
+ * is never the next block's header, which stays open for the heap. Without, 0.
+ */
+#define SHADOW_GUARD ((size_t)(EA_SHADOW))
+
 #if EA_ASAN
 /*
  * ASan: the requested bytes of a block are open and its rounding closed. ASan

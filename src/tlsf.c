@@ -538,7 +538,7 @@ EA_ALWAYS_INLINE static inline size_t take_front(ea_tlsf_t *h, block_t **heads, 
  */
 EA_ALWAYS_INLINE static inline size_t footprint_within_limits(size_t size, bool rare_minimum)
 {
-    size_t bytes = (size + EA_HEADER + EA_GRANULE - 1) & ~(size_t)(EA_GRANULE - 1);
+    size_t bytes = (size + EA_HEADER + SHADOW_GUARD + EA_GRANULE - 1) & ~(size_t)(EA_GRANULE - 1);
     if (rare_minimum) {
         if (RARELY(bytes < TLSF_MIN_BLOCK)) {
             bytes = TLSF_MIN_BLOCK;
@@ -560,7 +560,7 @@ EA_ALWAYS_INLINE static inline size_t footprint_within_limits(size_t size, bool 
 #else
 #define QUICK_HALF_TEST 0
 #endif
-_Static_assert(((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2 - 1)) - 1 <= TLSF_MAX_BLOCK - EA_HEADER,
+_Static_assert(((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2 - 1)) - 1 <= TLSF_MAX_BLOCK - EA_HEADER - SHADOW_GUARD,
                "a size below half the largest block must pass the exact limit test");
 
 /*
@@ -571,7 +571,8 @@ EA_ALWAYS_INLINE static inline void *alloc_plain(ea_tlsf_t *h, size_t size, ea_f
 {
     /* One test for both limits: below it, size + header rounded up to the granule neither overflows
      * nor passes the largest block (a multiple of the granule). QUICK_HALF_TEST first. */
-    bool fits = (QUICK_HALF_TEST && (size >> (EA_TLSF_MAX_BLOCK_LOG2 - 1)) == 0) || size <= TLSF_MAX_BLOCK - EA_HEADER;
+    bool fits = (QUICK_HALF_TEST && (size >> (EA_TLSF_MAX_BLOCK_LOG2 - 1)) == 0) ||
+                size <= TLSF_MAX_BLOCK - EA_HEADER - SHADOW_GUARD;
     size_t need = fits ? footprint_within_limits(size, !EA_HARDENED) : 0;
     block_t *b = NULL;
     size_t got = 0;
@@ -626,7 +627,7 @@ EA_ALWAYS_INLINE static inline size_t offset_for(const block_t *b, size_t got, s
 
 /* Below it, a size and an alignment need at most half the largest block with the worst padding. */
 #define TLSF_QUARTER_MAX ((size_t)1 << (EA_TLSF_MAX_BLOCK_LOG2 - 2))
-_Static_assert(2 * TLSF_QUARTER_MAX + EA_HEADER + EA_GRANULE + TLSF_MIN_BLOCK <= TLSF_MAX_BLOCK,
+_Static_assert(2 * TLSF_QUARTER_MAX + EA_HEADER + SHADOW_GUARD + EA_GRANULE + TLSF_MIN_BLOCK <= TLSF_MAX_BLOCK,
                "the quick test of alloc_core's limits must imply the exact ones");
 
 /*
@@ -644,7 +645,8 @@ static void *alloc_core(ea_tlsf_t *h, size_t align, size_t size, ea_fault_t *fau
      * (nearly every call: then the sum is below half of it), one per limit otherwise (and always in
      * small-code builds, where the quick test is 16 more bytes). */
     bool fits = (INLINE_HOT_PATHS && (size | align) < TLSF_QUARTER_MAX) ||
-                (pad_room <= TLSF_MAX_BLOCK - TLSF_MIN_BLOCK && size <= TLSF_MAX_BLOCK - EA_HEADER - pad_room);
+                (pad_room <= TLSF_MAX_BLOCK - TLSF_MIN_BLOCK &&
+                 size <= TLSF_MAX_BLOCK - EA_HEADER - SHADOW_GUARD - pad_room);
     size_t need = fits ? footprint_within_limits(size, false) : 0;
     block_t *b = NULL;
     size_t got = 0;

@@ -149,7 +149,8 @@ static size_t largest_request(const ea_tlsf_t *h)
             best = block_bytes(b);
         }
     }
-    return best - EA_HEADER; /* the head is at least as large as any need of a lower class */
+    /* the head is at least as large as any need of a lower class; the request it serves */
+    return best - EA_HEADER - SHADOW_GUARD;
 }
 
 void ea_tlsf_stats(ea_tlsf_t *h, ea_stats_t *out)

@@ -194,9 +194,12 @@ _Static_assert((EA_POISON) == 0 || (EA_POISON) == 1, "EA_POISON must be 0 or 1")
  * allocated block are open; the rest of the block (rounding), the inside of
  * every free block and memory never handed out are closed, so a read or write
  * after free, past the end of a request or through a stale pointer is reported
- * by ASan at the access, with its stack. usable_size opens the whole block, as
- * its contract lets the caller use it. Block headers stay open (an overrun into
- * a header is what EA_HARDENED finds); a free block's list links and footer are
+ * by ASan at the access, with its stack. Every block keeps a guard byte after
+ * its request (its footprint is one byte larger, usable_size one byte less
+ * than in other builds), so that the byte past a request is never the next
+ * block's header. usable_size opens the whole block but the guard, as its
+ * contract lets the caller use it. Block headers stay open (an overrun past the
+ * guard into a header is what EA_HARDENED finds); a free block's list links and footer are
  * opened only while the heap uses them, so a read of a freed block's first
  * bytes (p->next after free(p)) is reported like any other. ASan
  * marks memory in 8-byte granules, so a few bytes of rounding may stay open
@@ -220,7 +223,8 @@ _Static_assert(!((EA_ASAN) && (EA_POISON)), "EA_ASAN must not be combined with E
  * EA_VALGRIND — for host programs run under Valgrind's memcheck: the heap is a
  * memcheck memory pool (the heap object its name). Every allocated block is a
  * chunk of its requested size, undefined until written, the rounding after it
- * unaddressable until usable_size opens it; free blocks and memory never
+ * unaddressable until usable_size opens it (but the guard byte every block
+ * keeps after its request, as under EA_ASAN); free blocks and memory never
  * handed out are unaddressable but for block headers (a free block's links
  * and footer are opened only while the heap uses them). memcheck then reports
  * an access past a request, after free or into free memory, a decision on bytes

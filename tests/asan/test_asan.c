@@ -130,9 +130,10 @@ static void usable_size_opens_the_whole_block(void **state)
     size_t usable = usable_for(20);
     assert_true(usable > 20);
     assert_true(rounding_closed(p, 20, usable));
-    assert_int_equal(backend.usable_size(heap, p), usable);
-    assert_true(all_open(p, usable)); /* its contract lets the caller use them all */
-    memset(p, 0x44, usable);
+    assert_int_equal(backend.usable_size(heap, p), usable - TEST_GUARD);
+    assert_true(all_open(p, usable - TEST_GUARD)); /* its contract lets the caller use them all */
+    assert_true(closed_to_header(p + usable - TEST_GUARD, TEST_GUARD)); /* but the guard byte */
+    memset(p, 0x44, usable - TEST_GUARD);
     backend.free(heap, p);
 }
 

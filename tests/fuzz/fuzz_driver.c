@@ -298,7 +298,7 @@ static void verify_slot(const slot_t *s, size_t n, const char *what)
 
 static size_t footprint(size_t usable)
 {
-    return usable + m.be->header;
+    return usable + m.be->header + TEST_GUARD;
 }
 
 size_t fuzz_granule(void)

@@ -63,7 +63,7 @@ static bool all_bytes_are(const unsigned char *p, size_t n, unsigned char v)
 
 static size_t footprint(const void *p)
 {
-    return backend.usable_size(heap, p) + backend.header;
+    return backend.usable_size(heap, p) + backend.header + TEST_GUARD;
 }
 
 static void take(live_t *slot, void *p, size_t size, size_t align)

@@ -38,6 +38,13 @@ typedef struct backend {
     ea_allocator_t (*allocator)(void *heap);
 } backend_t;
 
+/*
+ * The byte after the program's bytes that a checker build (EA_ASAN,
+ * EA_VALGRIND) keeps closed in every block (src/shadow.h's SHADOW_GUARD): a
+ * footprint is header + usable_size + TEST_GUARD there; 0 elsewhere.
+ */
+#define TEST_GUARD ((size_t)((EA_ASAN) || (EA_VALGRIND)))
+
 extern const backend_t backend;
 
 #endif

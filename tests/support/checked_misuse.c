@@ -10,8 +10,8 @@
  * the program says the misuse went unnoticed.
  *
  *   checked_misuse read_after_free | read_link_after_free | write_past_the_request |
- *                  write_into_free_memory | read_never_handed_out | branch_on_unwritten | leak |
- *                  double_free
+ *                  write_past_a_full_request | write_into_free_memory | read_never_handed_out |
+ *                  branch_on_unwritten | leak | double_free
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +60,21 @@ static unsigned char misuse_write_past_the_request(void *h)
 {
     volatile unsigned char *p = backend.alloc(h, 20); /* a footprint of 32 on 64-bit: 4 bytes of rounding */
     p[20] = 7;
+    return p[0];
+}
+
+/*
+ * One byte past a request of 32 bytes less the header: one that would fill
+ * its footprint exactly, the next byte the next block's header, which the heap
+ * keeps open. A checker build keeps a guard byte after every request, so the
+ * write lands on a closed byte.
+ */
+static unsigned char misuse_write_past_a_full_request(void *h)
+{
+    size_t size = 32 - backend.header;
+    volatile unsigned char *p = backend.alloc(h, size);
+    (void)backend.alloc(h, 8); /* a block after it, its header where the request would end */
+    p[size] = 7;
     return p[0];
 }
 
@@ -128,6 +143,7 @@ int main(int argc, char **argv)
         {"read_after_free", misuse_read_after_free},
         {"read_link_after_free", misuse_read_link_after_free},
         {"write_past_the_request", misuse_write_past_the_request},
+        {"write_past_a_full_request", misuse_write_past_a_full_request},
         {"write_into_free_memory", misuse_write_into_free_memory},
         {"read_never_handed_out", misuse_read_never_handed_out},
         {"branch_on_unwritten", misuse_branch_on_unwritten},
@@ -144,7 +160,8 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    fprintf(stderr, "usage: %s read_after_free|read_link_after_free|write_past_the_request|write_into_free_memory|"
+    fprintf(stderr, "usage: %s read_after_free|read_link_after_free|write_past_the_request|write_past_a_full_request|"
+                    "write_into_free_memory|"
                     "read_never_handed_out|branch_on_unwritten|leak|double_free\n", argv[0]);
     return 2;
 }

@@ -110,7 +110,7 @@ void abandon_heap(void)
 
 size_t expected_footprint(size_t size)
 {
-    size_t bytes = (size + backend.header + backend.granule - 1) / backend.granule * backend.granule;
+    size_t bytes = (size + backend.header + TEST_GUARD + backend.granule - 1) / backend.granule * backend.granule;
     return bytes < backend.min_block ? backend.min_block : bytes;
 }
 

@@ -170,7 +170,7 @@ static void verify(const worker_t *w, const unsigned char *p, size_t n, uint32_t
 
 static size_t footprint(size_t usable)
 {
-    return usable + backend.header;
+    return usable + backend.header + TEST_GUARD;
 }
 
 static void take(worker_t *w, block_t *b, unsigned char *p, size_t asked, size_t align)

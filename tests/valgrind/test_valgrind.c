@@ -61,7 +61,7 @@ static bool all_unaddressable(const unsigned char *p, size_t n)
 
 static size_t usable_for(size_t size)
 {
-    return expected_footprint(size) - backend.header;
+    return expected_footprint(size) - backend.header - TEST_GUARD;
 }
 
 /* Whether the rounding after a block p of size requested bytes is closed, as free memory is. */
