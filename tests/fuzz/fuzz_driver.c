@@ -319,10 +319,10 @@ size_t fuzz_min_block(void)
 size_t fuzz_block_need(size_t size)
 {
     size_t g = m.be->granule;
-    if (size > SIZE_MAX - m.be->header - (g - 1)) {
+    if (size > SIZE_MAX - m.be->header - TEST_GUARD - (g - 1)) {
         return 0;
     }
-    size_t need = (size + m.be->header + g - 1) & ~(g - 1);
+    size_t need = (size + m.be->header + TEST_GUARD + g - 1) & ~(g - 1);
     return need < m.be->min_block ? m.be->min_block : need;
 }
 
