@@ -13,10 +13,13 @@
 #   COVERAGE_OUT        report folder (default build/coverage)
 #   COVERAGE_MIN_LINES  fail below this line coverage of src/ (default 100)
 #   COVERAGE_MIN_BRANCHES  ... and below this branch coverage (default 95)
+#   COVERAGE_CHECKERS   1 (default): also the memory checkers' builds, in
+#                       <COVERAGE_BUILD>-asan and <COVERAGE_BUILD>-valgrind; 0: not
 #
 # The library is compiled in several configurations (default, tests/config,
-# hardened, small TLSF blocks, both bit-scan paths); gcovr merges them per
-# source line, so a line counts as covered when any configuration runs it.
+# hardened, small TLSF blocks, both bit-scan paths, and with EA_ASAN and
+# EA_VALGRIND in two more builds); gcovr merges them per source line, so a line
+# counts as covered when any configuration runs it.
 # Branches gcc adds for code that has no branch in the source
 # (--exclude-unreachable-branches) are not counted.
 set -euo pipefail
@@ -26,6 +29,11 @@ build=${COVERAGE_BUILD:-build/coverage-build}
 out=${COVERAGE_OUT:-build/coverage}
 min_lines=${COVERAGE_MIN_LINES:-100}
 min_branches=${COVERAGE_MIN_BRANCHES:-95}
+checkers=${COVERAGE_CHECKERS:-1}
+case $checkers in
+    0 | 1) ;;
+    *) echo "coverage: COVERAGE_CHECKERS must be 0 or 1, not '$checkers'" >&2; exit 2 ;;
+esac
 
 command -v gcovr >/dev/null || { echo "coverage: gcovr is missing: apt-get install -y gcovr" >&2; exit 1; }
 
@@ -37,20 +45,40 @@ if grep -q "ifndef EA_ALWAYS_INLINE" src/heap_common.h; then
     flags="$flags -DEA_ALWAYS_INLINE="
 fi
 
-echo "== coverage: building the host tests with gcc --coverage in $build"
-cmake -S . -B "$build" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="$flags" \
-    -DCMAKE_EXE_LINKER_FLAGS="--coverage" -DEALLOC_BUILD_EXAMPLES=OFF -DEALLOC_BUILD_BENCH=OFF \
-    -DEALLOC_MODEL_OPS=200000 -DEALLOC_THREAD_OPS=100000 >/dev/null
-cmake --build "$build" -j"${JOBS:-2}" >/dev/null
-find "$build" -name '*.gcda' -delete
-
-echo "== coverage: running the tests"
-(cd "$build" && ctest -j"${JOBS:-2}" --output-on-failure >"$PWD/ctest.log" 2>&1) || {
-    tail -40 "$build/ctest.log"
-    echo "coverage: tests failed (log: $build/ctest.log)"
-    exit 1
+# coverage_run <folder> <extra C and link flags> <ctest -R regex, or ""> [cmake args...]:
+# configure and build the host tests there, then run them (those the regex names).
+coverage_run() {
+    local dir=$1 extra=$2 tests=$3
+    shift 3
+    echo "== coverage: building the host tests with gcc --coverage${extra:+ $extra} in $dir"
+    cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="$flags $extra" \
+        -DCMAKE_EXE_LINKER_FLAGS="--coverage $extra" -DEALLOC_BUILD_EXAMPLES=OFF -DEALLOC_BUILD_BENCH=OFF \
+        -DEALLOC_MODEL_OPS=200000 -DEALLOC_THREAD_OPS=100000 "$@" >/dev/null
+    cmake --build "$dir" -j"${JOBS:-2}" >/dev/null
+    find "$dir" -name '*.gcda' -delete
+    echo "== coverage: running the tests${tests:+ named by /$tests/}"
+    (cd "$dir" && ctest -j"${JOBS:-2}" --output-on-failure ${tests:+-R "$tests" -E "^config_"} >ctest.log 2>&1) || {
+        tail -40 "$dir/ctest.log"
+        echo "coverage: tests failed (log: $dir/ctest.log)"
+        exit 1
+    }
+    grep -E "tests passed|tests failed" "$dir/ctest.log"
 }
-grep -E "tests passed|tests failed" "$build/ctest.log"
+
+# Every host test, over the library in every configuration the tests build.
+coverage_run "$build" "" ""
+# The memory checkers' code (src/shadow.h and what uses it) compiles only in their builds: the
+# tests that build the library with EA_ASAN (under AddressSanitizer) and with EA_VALGRIND (each
+# test under memcheck, as make test's stages run them; the configure-time refusals compile
+# nothing to count, and the preloaded library is left out below, so neither runs).
+builds=("$build")
+if [ "$checkers" = 1 ]; then
+    command -v valgrind >/dev/null || { echo "coverage: valgrind is missing: apt-get install -y valgrind (or COVERAGE_CHECKERS=0)" >&2; exit 1; }
+    coverage_run "$build-asan" "-fsanitize=address -fno-omit-frame-pointer" "asan" -DEALLOC_TEST_PRELOAD=OFF
+    coverage_run "$build-valgrind" "" "valgrind|memcheck" -DEALLOC_TEST_PRELOAD=OFF -DEALLOC_MODEL_CHECK_EVERY=7 \
+        "-DEALLOC_TEST_LAUNCHER=valgrind;-q;--error-exitcode=99;--exit-on-first-error=yes;--leak-check=full"
+    builds+=("$build-asan" "$build-valgrind")
+fi
 
 # src/bitscan.h defines fls_size/ffs_size three times (instruction and two fallbacks, under #if),
 # and the builds that use them put them on different lines. gcovr 6 merges that with
@@ -76,7 +104,7 @@ sys.exit(main())' "$@"
 # Objects no test ran (the top-level library, whose back-ends the tests use through
 # their own copies; the LD_PRELOAD library, built with other flags) have notes but no
 # counts: they would only add their own idea of which lines hold code, counted 0.
-find "$build" -name '*.gcno' | while read -r notes; do
+find "${builds[@]}" -name '*.gcno' | while read -r notes; do
     [ -e "${notes%.gcno}.gcda" ] || rm -f "$notes"
 done
 
@@ -85,7 +113,7 @@ mkdir -p "$out"
 # The LD_PRELOAD library is built with -O2 (preload/CMakeLists.txt): its objects' line and
 # branch tables are the optimiser's, not the source's. The same sources run in the tests'
 # own -O0 copies.
-gcovr_args=(--root . --filter 'src/' --exclude-unreachable-branches --exclude-directories '.*/preload(/.*)?$' "$build")
+gcovr_args=(--root . --filter 'src/' --exclude-unreachable-branches --exclude-directories '.*/preload(/.*)?$' "${builds[@]}")
 run_gcovr "${gcovr_args[@]}" --html-details "$out/index.html" --html-title "ealloc: coverage of src/" >/dev/null
 run_gcovr "${gcovr_args[@]}" --txt "$out/summary.txt" --print-summary | tail -3 >"$out/totals.txt"
 run_gcovr "${gcovr_args[@]}" --branches --txt "$out/branches.txt" >/dev/null

@@ -16,7 +16,7 @@ packages_for() {
         firmware) echo "qemu-system-arm qemu-system-misc gcc-arm-none-eabi libnewlib-arm-none-eabi \
                         gcc-riscv64-unknown-elf" ;;
         bench) echo "python3" ;;
-        coverage) echo "cmake make gcc gcovr libcmocka-dev pkg-config" ;;
+        coverage) echo "cmake make gcc gcovr libcmocka-dev pkg-config valgrind" ;;
         *) echo "install-deps: unknown group '$1'" >&2; exit 2 ;;
     esac
 }
