@@ -18,7 +18,6 @@
 #if EA_TRACE
 #include "ealloc/critical_section.h" /* a trace frame keeps the state its section was entered with */
 #endif
-#include "shadow.h" /* EA_ASAN, EA_VALGRIND: which bytes the program may touch */
 
 #define EA_WORD sizeof(size_t)
 
@@ -47,6 +46,8 @@
  * a buffer overrun and a pointer into the middle of a block.
  */
 #define EA_HEADER (EA_WORD * (1 + (size_t)(EA_HARDENED)))
+
+#include "shadow.h" /* EA_ASAN, EA_VALGRIND: which bytes the program may touch (uses EA_HEADER) */
 
 /*
  * Every block size is a multiple of the granule and every payload starts on a

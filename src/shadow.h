@@ -24,6 +24,8 @@
  *                               of usable bytes for size, its first kept bytes
  *                               the program's (p == old, or copied from old).
  *   SHADOW_HEAP_START(h)        h is initialised: a heap with nothing handed out.
+ *
+ * Included by heap_common.h, after EA_HEADER.
  */
 #ifndef EALLOC_SHADOW_H
 #define EALLOC_SHADOW_H
@@ -36,11 +38,13 @@
 #define EA_SHADOW ((EA_ASAN) || (EA_VALGRIND)) /* a checker is told */
 
 /*
- * With a checker, every block keeps at least one byte after its request (a
- * footprint computed for one byte more), closed: the first byte past a request
- * is never the next block's header, which stays open for the heap. Without, 0.
+ * With a checker, every block keeps bytes after its request (a footprint
+ * computed for them), closed: the first byte past a request is never the next
+ * block's header, which stays open for the heap. ASan: one byte. memcheck: a
+ * header's bytes, its pool's redzone after a block, so that the redzone never
+ * leaves the block (the one before it is the block's header). Without, 0.
  */
-#define SHADOW_GUARD ((size_t)(EA_SHADOW))
+#define SHADOW_GUARD ((EA_VALGRIND) ? EA_HEADER : (size_t)(EA_ASAN))
 
 #if EA_ASAN
 /*
@@ -87,6 +91,14 @@ static inline void ea_asan_hand_out(const void *p, size_t size, size_t usable)
  * free memory is. The heap's own words and the free memory it opens count as
  * written, so that its own reads are never reported; a block handed out is
  * undefined to the program until written, as memcheck makes any chunk.
+ *
+ * The pool has redzones of a header's size, so that memcheck names the block
+ * an access just past a request belongs to ("0 bytes after a block of size 20
+ * client-defined", with the stack that allocated it) instead of the memory
+ * under the heap. memcheck closes a chunk's redzones when the chunk is handed
+ * out and when it is freed: the one after lies in the block's closed rounding
+ * (SHADOW_GUARD), and the one before is the block's header, which the heap
+ * keeps open, so it is opened again at once.
  */
 #if defined(__has_include)
 #if !__has_include(<valgrind/memcheck.h>)
@@ -107,10 +119,29 @@ static inline void ea_vg_open(uintptr_t from, uintptr_t to)
     }
 }
 
+#define EA_VG_REDZONE EA_HEADER
+
+/* (The header of a block handed out was just written: open.) */
 static inline void ea_vg_hand_out(const void *h, const void *p, size_t size, size_t usable)
 {
     VALGRIND_MEMPOOL_ALLOC(h, p, size);
+    ea_vg_open((uintptr_t)p - EA_VG_REDZONE, (uintptr_t)p);
     ea_vg_close((uintptr_t)p + size, (uintptr_t)p + usable);
+}
+
+/*
+ * The header of a block freed stays as the heap left it: open, or closed inside
+ * the free block before it that the block merged into (GET_VBITS: 1 when every
+ * byte is addressable, 3 when one is not; it reports nothing itself).
+ */
+static inline void ea_vg_freed(const void *h, const void *p)
+{
+    unsigned char vbits[EA_VG_REDZONE];
+    int header_open = VALGRIND_GET_VBITS((uintptr_t)p - EA_VG_REDZONE, vbits, EA_VG_REDZONE) == 1;
+    VALGRIND_MEMPOOL_FREE(h, p);
+    if (header_open) {
+        ea_vg_open((uintptr_t)p - EA_VG_REDZONE, (uintptr_t)p);
+    }
 }
 
 /*
@@ -155,14 +186,14 @@ static inline void ea_vg_heap_start(const void *h)
     if (VALGRIND_MEMPOOL_EXISTS(h)) {
         VALGRIND_DESTROY_MEMPOOL(h);
     }
-    VALGRIND_CREATE_MEMPOOL(h, 0, 0);
+    VALGRIND_CREATE_MEMPOOL(h, EA_VG_REDZONE, 0);
 }
 
 #define SHADOW_CLOSE(from, to) ea_vg_close((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_OPEN(from, to) ea_vg_open((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_OPEN_LIVE(from, to) ea_vg_open_live((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_HAND_OUT(h, p, size, usable) SHADOW_IF_HANDED_OUT(p, ea_vg_hand_out((h), (p), (size), (usable)))
-#define SHADOW_FREED(h, p) VALGRIND_MEMPOOL_FREE((h), (p))
+#define SHADOW_FREED(h, p) ea_vg_freed((h), (p))
 #define SHADOW_RESIZED(h, old, p, size, kept, usable) ea_vg_resized((h), (old), (p), (size), (kept), (usable))
 #define SHADOW_HEAP_START(h) ea_vg_heap_start(h)
 

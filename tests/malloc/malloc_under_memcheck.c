@@ -13,7 +13,7 @@
  * regions, and ea_malloc_owns is the library's (a weak reference, null when
  * the library is not loaded).
  *
- *   malloc_under_memcheck clean | read_after_free | leak
+ *   malloc_under_memcheck clean | read_after_free | write_past_the_end | leak
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, posix_memalign */
 #include <stdint.h>
@@ -120,6 +120,19 @@ static int read_after_free(void)
     return 0;
 }
 
+/* One byte past a 20-byte block: memcheck names the block, with the stack that allocated it. */
+static int write_past_the_end(void)
+{
+    volatile unsigned char *p = malloc(20);
+    if (p == NULL) {
+        return 1;
+    }
+    p[20] = 1;
+    puts("write_past_the_end: done");
+    free((void *)(uintptr_t)p);
+    return 0;
+}
+
 /* The only pointer to a block lost: memcheck's leak search at exit must find it. */
 static void *volatile kept;
 
@@ -150,9 +163,12 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "read_after_free") == 0) {
         return read_after_free();
     }
+    if (argc == 2 && strcmp(argv[1], "write_past_the_end") == 0) {
+        return write_past_the_end();
+    }
     if (argc == 2 && strcmp(argv[1], "leak") == 0) {
         return leak();
     }
-    fprintf(stderr, "usage: %s clean|read_after_free|leak\n", argv[0]);
+    fprintf(stderr, "usage: %s clean|read_after_free|write_past_the_end|leak\n", argv[0]);
     return 2;
 }

@@ -39,11 +39,12 @@ typedef struct backend {
 } backend_t;
 
 /*
- * The byte after the program's bytes that a checker build (EA_ASAN,
- * EA_VALGRIND) keeps closed in every block (src/shadow.h's SHADOW_GUARD): a
- * footprint is header + usable_size + TEST_GUARD there; 0 elsewhere.
+ * The bytes after the program's bytes that a checker build keeps closed in
+ * every block (src/shadow.h's SHADOW_GUARD): one under EA_ASAN, a header's
+ * (memcheck's redzone) under EA_VALGRIND. A footprint is header + usable_size
+ * + TEST_GUARD; 0 without a checker.
  */
-#define TEST_GUARD ((size_t)((EA_ASAN) || (EA_VALGRIND)))
+#define TEST_GUARD ((EA_VALGRIND) ? sizeof(size_t) * (1 + (size_t)(EA_HARDENED)) : (size_t)(EA_ASAN))
 
 extern const backend_t backend;
 
