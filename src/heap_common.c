@@ -271,7 +271,9 @@ size_t ea_heap_usable_size(ea_heap_common_t *c, const void *p, size_t flags, siz
     size_t usable = fault == EA_NO_FAULT
                         ? (*(const size_t *)((uintptr_t)p - EA_HEADER) & ~flags) - EA_HEADER - SHADOW_GUARD
                         : 0;
-    SHADOW_OPEN_LIVE(p, (uintptr_t)p + usable); /* the caller may use all of it */
+    if (fault == EA_NO_FAULT) {
+        SHADOW_USABLE(c, p, usable); /* the caller may use all of it (c: the heap, its first member) */
+    }
     ea_cs_exit(cs);
     if (fault != EA_NO_FAULT) {
         ea_heap_panic(c, fault, detail);

@@ -17,6 +17,9 @@
  *                               memcheck).
  *   SHADOW_HAND_OUT(h, p, size, usable)  p (NULL: nothing) handed out for
  *                               size of its usable bytes.
+ *   SHADOW_USABLE(h, p, usable) the program asked how much of p it may use:
+ *                               all usable bytes its own now (the rounding
+ *                               opened, never written).
  *   SHADOW_FREED(h, p)          p handed back, once the heap has accepted it
  *                               (a refused free tells the checker nothing);
  *                               the heap opens the words it writes there.
@@ -80,6 +83,7 @@ static inline void ea_asan_hand_out(const void *p, size_t size, size_t usable)
 #define SHADOW_OPEN(from, to) ea_asan_open((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_OPEN_LIVE(from, to) ea_asan_open((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_HAND_OUT(h, p, size, usable) SHADOW_IF_HANDED_OUT(p, ea_asan_hand_out((p), (size), (usable)))
+#define SHADOW_USABLE(h, p, usable) ea_asan_open((uintptr_t)(p), (uintptr_t)(p) + (usable))
 #define SHADOW_FREED(h, p) ((void)0)
 #define SHADOW_RESIZED(h, old, p, size, kept, usable) ea_asan_hand_out((p), (size), (usable))
 #define SHADOW_HEAP_START(h) ((void)0)
@@ -169,6 +173,13 @@ static inline void ea_vg_open_live(uintptr_t from, uintptr_t to)
     }
 }
 
+/* usable_size: the chunk is all the program may use, the guard after it its redzone. */
+static inline void ea_vg_usable(const void *h, const void *p, size_t usable)
+{
+    ea_vg_open_live((uintptr_t)p, (uintptr_t)p + usable);
+    VALGRIND_MEMPOOL_CHANGE(h, p, p, usable);
+}
+
 /* The block at old is now p, for size bytes: its first kept bytes the program's, opened before. */
 static inline void ea_vg_resized(const void *h, const void *old, const void *p, size_t size, size_t kept,
                                  size_t usable)
@@ -193,6 +204,7 @@ static inline void ea_vg_heap_start(const void *h)
 #define SHADOW_OPEN(from, to) ea_vg_open((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_OPEN_LIVE(from, to) ea_vg_open_live((uintptr_t)(from), (uintptr_t)(to))
 #define SHADOW_HAND_OUT(h, p, size, usable) SHADOW_IF_HANDED_OUT(p, ea_vg_hand_out((h), (p), (size), (usable)))
+#define SHADOW_USABLE(h, p, usable) ea_vg_usable((h), (p), (usable))
 #define SHADOW_FREED(h, p) ea_vg_freed((h), (p))
 #define SHADOW_RESIZED(h, old, p, size, kept, usable) ea_vg_resized((h), (old), (p), (size), (kept), (usable))
 #define SHADOW_HEAP_START(h) ea_vg_heap_start(h)
@@ -202,6 +214,7 @@ static inline void ea_vg_heap_start(const void *h)
 #define SHADOW_OPEN(from, to) ((void)0)
 #define SHADOW_OPEN_LIVE(from, to) ((void)0)
 #define SHADOW_HAND_OUT(h, p, size, usable) ((void)0)
+#define SHADOW_USABLE(h, p, usable) ((void)0)
 #define SHADOW_FREED(h, p) ((void)0)
 #define SHADOW_RESIZED(h, old, p, size, kept, usable) ((void)0)
 #define SHADOW_HEAP_START(h) ((void)0)

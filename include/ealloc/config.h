@@ -223,9 +223,10 @@ _Static_assert(!((EA_ASAN) && (EA_POISON)), "EA_ASAN must not be combined with E
  * EA_VALGRIND — for host programs run under Valgrind's memcheck: the heap is a
  * memcheck memory pool (the heap object its name). Every allocated block is a
  * chunk of its requested size, undefined until written, the rounding after it
- * unaddressable until usable_size opens it (but the guard every block keeps
- * after its request, as under EA_ASAN but a header's size: the pool's redzone,
- * so memcheck names the block an access just past it belongs to); free blocks and memory never
+ * unaddressable until usable_size opens it and makes it the chunk's (but the
+ * guard every block keeps after its request, as under EA_ASAN but a header's
+ * size: the pool's redzone, so memcheck names the block an access just past
+ * it belongs to); free blocks and memory never
  * handed out are unaddressable but for block headers (a free block's links
  * and footer are opened only while the heap uses them). memcheck then reports
  * an access past a request, after free or into free memory, a decision on bytes

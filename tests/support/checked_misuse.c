@@ -10,7 +10,8 @@
  * the program says the misuse went unnoticed.
  *
  *   checked_misuse read_after_free | read_link_after_free | write_past_the_request |
- *                  write_past_a_full_request | write_into_free_memory | read_never_handed_out |
+ *                  write_past_a_full_request | write_past_the_usable_size | write_into_free_memory |
+ *                  read_never_handed_out |
  *                  branch_on_unwritten | leak | double_free
  */
 #include <stdio.h>
@@ -75,6 +76,15 @@ static unsigned char misuse_write_past_a_full_request(void *h)
     volatile unsigned char *p = backend.alloc(h, size);
     (void)backend.alloc(h, 8); /* a block after it, its header where the request would end */
     p[size] = 7;
+    return p[0];
+}
+
+/* One byte past all that usable_size said the program may use: onto the guard. */
+static unsigned char misuse_write_past_the_usable_size(void *h)
+{
+    volatile unsigned char *p = backend.alloc(h, 20);
+    size_t usable = backend.usable_size(h, (void *)(uintptr_t)p);
+    p[usable] = 7;
     return p[0];
 }
 
@@ -144,6 +154,7 @@ int main(int argc, char **argv)
         {"read_link_after_free", misuse_read_link_after_free},
         {"write_past_the_request", misuse_write_past_the_request},
         {"write_past_a_full_request", misuse_write_past_a_full_request},
+        {"write_past_the_usable_size", misuse_write_past_the_usable_size},
         {"write_into_free_memory", misuse_write_into_free_memory},
         {"read_never_handed_out", misuse_read_never_handed_out},
         {"branch_on_unwritten", misuse_branch_on_unwritten},
@@ -161,7 +172,7 @@ int main(int argc, char **argv)
         }
     }
     fprintf(stderr, "usage: %s read_after_free|read_link_after_free|write_past_the_request|write_past_a_full_request|"
-                    "write_into_free_memory|"
+                    "write_past_the_usable_size|write_into_free_memory|"
                     "read_never_handed_out|branch_on_unwritten|leak|double_free\n", argv[0]);
     return 2;
 }
