@@ -69,8 +69,9 @@ coverage_run() {
 coverage_run "$build" "" ""
 # The memory checkers' code (src/shadow.h and what uses it) compiles only in their builds: the
 # tests that build the library with EA_ASAN (under AddressSanitizer) and with EA_VALGRIND (each
-# test under memcheck, as make test's stages run them; the configure-time refusals compile
-# nothing to count, and the preloaded library is left out below, so neither runs).
+# test under memcheck, as make test's stages run them). The configure-time refusals among them
+# compile nothing to count and are not run; the preloaded library's tests run, but its -O2
+# objects are left out below.
 builds=("$build")
 if [ "$checkers" = 1 ]; then
     command -v valgrind >/dev/null || { echo "coverage: valgrind is missing: apt-get install -y valgrind (or COVERAGE_CHECKERS=0)" >&2; exit 1; }
