@@ -43,11 +43,15 @@
 /*
  * With a checker, every block keeps bytes after its request (a footprint
  * computed for them), closed: the first byte past a request is never the next
- * block's header, which stays open for the heap. ASan: one byte. memcheck: a
- * header's bytes, its pool's redzone after a block, so that the redzone never
- * leaves the block (the one before it is the block's header). Without, 0.
+ * block's header, which stays open for the heap. ASan: one byte, and where a
+ * header is not a whole number of ASan's 8-byte granules (a 32-bit host's one
+ * word) the bytes before the next header that share its granule too, since
+ * ASan closes only a granule's end: 5 bytes there. memcheck: a header's bytes,
+ * its pool's redzone after a block, so that the redzone never leaves the block
+ * (the one before it is the block's header). Without, 0.
  */
-#define SHADOW_GUARD ((EA_VALGRIND) ? EA_HEADER : (size_t)(EA_ASAN))
+#define SHADOW_ASAN_GUARD ((size_t)1 + (8 - EA_HEADER % 8) % 8)
+#define SHADOW_GUARD ((EA_VALGRIND) ? EA_HEADER : (EA_ASAN) ? SHADOW_ASAN_GUARD : (size_t)0)
 
 #if EA_ASAN
 /*

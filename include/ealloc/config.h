@@ -194,10 +194,11 @@ _Static_assert((EA_POISON) == 0 || (EA_POISON) == 1, "EA_POISON must be 0 or 1")
  * allocated block are open; the rest of the block (rounding), the inside of
  * every free block and memory never handed out are closed, so a read or write
  * after free, past the end of a request or through a stale pointer is reported
- * by ASan at the access, with its stack. Every block keeps a guard byte after
- * its request (its footprint is one byte larger, usable_size one byte less
- * than in other builds), so that the byte past a request is never the next
- * block's header. usable_size opens the whole block but the guard, as its
+ * by ASan at the access, with its stack. Every block keeps a guard after its
+ * request, one byte (five on a 32-bit host: a header's word shares an ASan
+ * granule with the four bytes before it); its footprint is that much larger,
+ * usable_size that much less than in other builds, so that the byte past a
+ * request is never the next block's header nor in its granule. usable_size opens the whole block but the guard, as its
  * contract lets the caller use it. Block headers stay open (an overrun past the
  * guard into a header is what EA_HARDENED finds); a free block's list links and footer are
  * opened only while the heap uses them, so a read of a freed block's first

@@ -40,11 +40,14 @@ typedef struct backend {
 
 /*
  * The bytes after the program's bytes that a checker build keeps closed in
- * every block (src/shadow.h's SHADOW_GUARD): one under EA_ASAN, a header's
- * (memcheck's redzone) under EA_VALGRIND. A footprint is header + usable_size
- * + TEST_GUARD; 0 without a checker.
+ * every block (src/shadow.h's SHADOW_GUARD): under EA_ASAN one, and five where
+ * a header is one 4-byte word (the four before the next header share its ASan
+ * granule); a header's (memcheck's redzone) under EA_VALGRIND. A footprint is
+ * header + usable_size + TEST_GUARD; 0 without a checker.
  */
-#define TEST_GUARD ((EA_VALGRIND) ? sizeof(size_t) * (1 + (size_t)(EA_HARDENED)) : (size_t)(EA_ASAN))
+#define TEST_HEADER_BYTES (sizeof(size_t) * (1 + (size_t)(EA_HARDENED)))
+#define TEST_GUARD                                                                                                     \
+    ((EA_VALGRIND) ? TEST_HEADER_BYTES : (EA_ASAN) ? (size_t)1 + (8 - TEST_HEADER_BYTES % 8) % 8 : (size_t)0)
 
 extern const backend_t backend;
 
