@@ -198,14 +198,15 @@ _Static_assert((EA_POISON) == 0 || (EA_POISON) == 1, "EA_POISON must be 0 or 1")
  * request, one byte (five on a 32-bit host: a header's word shares an ASan
  * granule with the four bytes before it); its footprint is that much larger,
  * usable_size that much less than in other builds, so that the byte past a
- * request is never the next block's header nor in its granule. usable_size opens the whole block but the guard, as its
- * contract lets the caller use it. Block headers stay open (an overrun past the
- * guard into a header is what EA_HARDENED finds); a free block's list links and footer are
- * opened only while the heap uses them, so a read of a freed block's first
- * bytes (p->next after free(p)) is reported like any other. ASan
- * marks memory in 8-byte granules, so a few bytes of rounding may stay open
- * where a block ends inside one. Not with EA_POISON (ASan finds more, and at
- * the access). 0 (default) or 1.
+ * request is never the next block's header nor in its granule. usable_size
+ * opens the whole block but the guard, as its contract lets the caller use it.
+ * Block headers stay open (an overrun past the guard into a header is what
+ * EA_HARDENED finds); a free block's list links and footer are opened only
+ * while the heap uses them, so a read of a freed block's first bytes (p->next
+ * after free(p)) is reported like any other. ASan marks memory in 8-byte
+ * granules, so a few bytes of rounding may stay open where a block ends inside
+ * one. Not with EA_POISON (ASan finds more, and at the access).
+ * 0 (default) or 1.
  */
 #ifndef EA_ASAN
 #define EA_ASAN 0
@@ -226,17 +227,16 @@ _Static_assert(!((EA_ASAN) && (EA_POISON)), "EA_ASAN must not be combined with E
  * chunk of its requested size, undefined until written, the rounding after it
  * unaddressable until usable_size opens it and makes it the chunk's (but the
  * guard every block keeps after its request, as under EA_ASAN but a header's
- * size: the pool's redzone, so memcheck names the block an access just past
- * it belongs to); free blocks and memory never
- * handed out are unaddressable but for block headers (a free block's links
- * and footer are opened only while the heap uses them). memcheck then reports
- * an access past a request, after free or into free memory, a decision on bytes
- * never written (as for malloc), and blocks the program lost in its leak
- * search, each with the stack that allocated (and freed) the block. realloc keeps what memcheck
- * knows of the bytes it keeps, wherever they go. Includes
- * <valgrind/memcheck.h> (Debian: valgrind); outside valgrind its requests do
- * nothing. Not with EA_POISON (it writes into free memory) or EA_ASAN (one
- * tool at a time). 0 (default) or 1.
+ * size: the pool's redzone, so memcheck names the block an access just past it
+ * belongs to); free blocks and memory never handed out are unaddressable but
+ * for block headers (a free block's links and footer are opened only while the
+ * heap uses them). memcheck then reports an access past a request, after free
+ * or into free memory, a decision on bytes never written (as for malloc), and
+ * blocks the program lost in its leak search, each with the stack that
+ * allocated (and freed) the block. realloc keeps what memcheck knows of the
+ * bytes it keeps, wherever they go. Includes <valgrind/memcheck.h> (Debian:
+ * valgrind); outside valgrind its requests do nothing. Not with EA_POISON (it
+ * writes into free memory) or EA_ASAN (one tool at a time). 0 (default) or 1.
  */
 #ifndef EA_VALGRIND
 #define EA_VALGRIND 0
