@@ -200,6 +200,83 @@ static void two_sizes_in_one_class(size_t *big, size_t *small)
     assert_int_equal(class_of(*big), class_of(*small));
 }
 
+static bool class_bit_set(unsigned cls)
+{
+    return (tlsf()->class_map[map_word(cls)] & map_bit(cls)) != 0;
+}
+
+/*
+ * blocks free blocks of footprint bytes each (walls between them), the only
+ * ones in their class; then the smallest request, which its own class cannot
+ * serve, is cut from the head of that list. Checks where the rest goes: in
+ * the head's place when it stays in the class (keeps_class), else at the head
+ * of its own list, the head's list losing it (and its bit with its last block).
+ */
+static void split_the_head_of_a_class(size_t footprint, unsigned blocks, bool keeps_class)
+{
+    enum { MAX_BLOCKS = 2 };
+    assert_true(blocks >= 1 && blocks <= MAX_BLOCKS);
+    unsigned cls = class_of(footprint);
+    assert_true((class_of(footprint - TLSF_MIN_BLOCK) == cls) == keeps_class);
+    void *free_blocks[MAX_BLOCKS];
+    void *walls[MAX_BLOCKS];
+    for (unsigned i = 0; i < blocks; i++) {
+        free_blocks[i] = ea_tlsf_alloc(tlsf(), footprint - EA_HEADER - TEST_GUARD);
+        walls[i] = ea_tlsf_alloc(tlsf(), 1);
+        assert_non_null(walls[i]);
+        assert_int_equal(block_bytes(block_of(free_blocks[i])), footprint);
+    }
+    for (unsigned i = 0; i < blocks; i++) {
+        ea_tlsf_free(tlsf(), free_blocks[i]); /* the last one freed heads the list */
+    }
+    block_t *head = block_of(free_blocks[blocks - 1]);
+    block_t *second = blocks > 1 ? block_of(free_blocks[blocks - 2]) : NULL;
+    assert_ptr_equal(tlsf()->heads[cls], head);
+    assert_null(tlsf()->heads[class_of(TLSF_MIN_BLOCK)]);
+
+    void *p = ea_tlsf_alloc(tlsf(), 1);
+    assert_ptr_equal(p, payload_of(head));
+    assert_int_equal(block_bytes(head), TLSF_MIN_BLOCK);
+    block_t *rest = block_after(head, TLSF_MIN_BLOCK);
+    unsigned rest_cls = class_of(footprint - TLSF_MIN_BLOCK);
+    assert_int_equal(free_block_bytes(rest), footprint - TLSF_MIN_BLOCK);
+    assert_ptr_equal(tlsf()->heads[rest_cls], rest);
+    assert_true(prev_link_of(rest) == &tlsf()->heads[rest_cls]);
+    assert_true(class_bit_set(rest_cls));
+    if (keeps_class) {
+        assert_ptr_equal(next_free_of(rest), second); /* in the head's place, before the rest of the list */
+        if (second != NULL) {
+            assert_true(prev_link_of(second) == &rest->next_free);
+        }
+    } else {
+        assert_null(next_free_of(rest)); /* alone in its list */
+        assert_ptr_equal(tlsf()->heads[cls], second);
+        if (second != NULL) {
+            assert_true(prev_link_of(second) == &tlsf()->heads[cls]);
+        }
+        assert_int_equal(class_bit_set(cls), second != NULL);
+    }
+    assert_int_equal(backend.check(heap), EA_OK);
+    ea_tlsf_free(tlsf(), p);
+    for (unsigned i = 0; i < blocks; i++) {
+        ea_tlsf_free(tlsf(), walls[i]);
+    }
+    assert_int_equal(backend.check(heap), EA_OK);
+}
+
+static void split_of_a_lists_head_files_its_rest(void **state)
+{
+    (void)state;
+    size_t big;
+    size_t small;
+    two_sizes_in_one_class(&big, &small);
+    size_t first = class_min_size(class_of(small)); /* the class's first size: any rest falls below the class */
+    for (unsigned blocks = 1; blocks <= 2; blocks++) {
+        split_the_head_of_a_class(big, blocks, true); /* big's rest after the smallest block keeps big's class */
+        split_the_head_of_a_class(first, blocks, false);
+    }
+}
+
 static void own_class_is_searched_before_rounding_up(void **state)
 {
     (void)state;
@@ -520,6 +597,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(starts_on_a_two_kib_region, setup_empty_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(one_word_header_exact_split, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(tiny_request_against_one_huge_block, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(split_of_a_lists_head_files_its_rest, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(free_with_both_neighbours_free, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(own_class_is_searched_before_rounding_up, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(own_class_look_stops_after_depth_blocks, setup_heap, teardown_heap),
