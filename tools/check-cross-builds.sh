@@ -5,7 +5,9 @@
 # build (EA_TRACE=1) and in a build for flash (EA_TLSF_SMALL_CODE=1); and the Cortex-M3
 # and M4 with the class bits through the bit-band alias (EA_TLSF_BITBAND=1), with gcc and
 # clang. Compile only:
-# running on those cores is the firmware tests' job.
+# running on those cores is the firmware tests' job. Last, docs/size.md must be
+# what `make size` gives for this tree (it is generated; a change that moves a
+# size regenerates it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -63,3 +65,9 @@ for target in "thumbv7m-none-eabi -mcpu=cortex-m3" "thumbv7em-none-eabi -mcpu=co
     echo "   ok  clang --target=$target -DEA_TLSF_BITBAND=1"
 done
 echo "cross builds: $count objects compiled, no warnings"
+tools/size-report.sh "$out/size.md" >/dev/null
+if ! diff -u docs/size.md "$out/size.md"; then
+    echo "docs/size.md is not what make size gives for this tree: run make size and commit it" >&2
+    exit 1
+fi
+echo "   ok  docs/size.md is what make size gives"

@@ -73,7 +73,8 @@ done
     echo "\`.text\` is the Berkeley count of \`size\`, so it includes read-only data (the panic messages)."
     echo "A firmware links only the functions it calls (\`--gc-sections\`); these are the totals of every"
     echo "public function. \`port\` is the critical-section port compiled in; \`none\` shows the cost"
-    echo "without interrupt masking, so the difference is the port's inline cost."
+    echo "without interrupt masking, so the difference is the port's inline cost. \`make test\` (its cross"
+    echo "builds, tools/check-cross-builds.sh) fails when this file is not what \`make size\` gives."
     echo
     echo "| target | port | object | .text | .data | .bss |"
     echo "| --- | --- | --- | ---: | ---: | ---: |"
