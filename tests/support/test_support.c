@@ -12,6 +12,10 @@
 #endif
 
 _Static_assert(EA_HEADER <= sizeof(((saved_header_t *)0)->bytes), "saved_header_t too small for a header");
+/* backend.h restates the header and the guard for tests that see only the public headers; here, where the
+ * library's own are in view, every test-support build checks that the two agree. */
+_Static_assert(TEST_HEADER_BYTES == EA_HEADER, "TEST_HEADER_BYTES (backend.h) differs from EA_HEADER");
+_Static_assert(TEST_GUARD == SHADOW_GUARD, "TEST_GUARD (backend.h) differs from SHADOW_GUARD (src/shadow.h)");
 
 /*
  * Aligned to the largest alignment the suite asks for, so the place of every
