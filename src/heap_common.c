@@ -203,24 +203,45 @@ void ea_heap_start_checks(ea_heap_common_t *c, const void *region)
 }
 
 #if EA_HARDENED
-/* The header at b failed its check: a real block overwritten, or no block at all? */
+/*
+ * Whether b, inside a block whose header is before, is a block freed and
+ * merged into that free block: with EA_POISON the merge poisoned b's header,
+ * which then holds nothing but poison. (Unpoisoned, such a header stays intact
+ * inside the free block and passes the check by itself.)
+ */
+static bool merged_when_freed(size_t before, uintptr_t b)
+{
+#if EA_POISON
+    return (before & EA_HEADER_USED) == 0 && ea_poison_intact(b, b + EA_HEADER);
+#else
+    (void)before;
+    (void)b;
+    return false;
+#endif
+}
+
+/*
+ * The header at b failed its check: a real block overwritten, a block freed
+ * twice whose header a merge poisoned, or no block at all?
+ */
 static ea_fault_t classify_broken(const ea_heap_common_t *c, const region_t *r, uintptr_t b, size_t flags,
                                   size_t min_block)
 {
-    for (uintptr_t at = r->first; at < r->end;) {
+    size_t before = 0; /* the header of the block before at */
+    uintptr_t at = r->first;
+    while (at <= b && at < r->end) {
         if (at == b) {
             return EA_FAULT_CORRUPT;
         }
-        if (at > b) {
-            return EA_FAULT_FOREIGN_POINTER; /* b lies inside the block before */
-        }
-        size_t size = *(const size_t *)at & ~flags;
+        before = *(const size_t *)at;
+        size_t size = before & ~flags;
         if (!header_intact(c, (const void *)at) || size < min_block || size > r->end - at) {
             return EA_FAULT_CORRUPT; /* the region is damaged before b */
         }
         at += size;
     }
-    return EA_FAULT_FOREIGN_POINTER;
+    /* b lies inside the block before at */
+    return merged_when_freed(before, b) ? EA_FAULT_DOUBLE_FREE : EA_FAULT_FOREIGN_POINTER;
 }
 #endif
 
