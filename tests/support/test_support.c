@@ -148,6 +148,9 @@ static unsigned char pattern_byte(size_t i, unsigned seed)
 
 void fill_pattern(void *p, size_t size, unsigned seed)
 {
+    if (size != 0) {
+        assert_non_null(p); /* a failed allocation fails the test here, not as a crash */
+    }
     unsigned char *b = p;
     for (size_t i = 0; i < size; i++) {
         b[i] = pattern_byte(i, seed);
@@ -156,6 +159,9 @@ void fill_pattern(void *p, size_t size, unsigned seed)
 
 void assert_pattern(const void *p, size_t size, unsigned seed)
 {
+    if (size != 0) {
+        assert_non_null(p);
+    }
     const unsigned char *b = p;
     for (size_t i = 0; i < size; i++) {
         if (b[i] != pattern_byte(i, seed)) {

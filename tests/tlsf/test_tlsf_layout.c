@@ -223,6 +223,7 @@ static void split_the_head_of_a_class(size_t footprint, unsigned blocks, bool ke
     for (unsigned i = 0; i < blocks; i++) {
         free_blocks[i] = ea_tlsf_alloc(tlsf(), footprint - EA_HEADER - TEST_GUARD);
         walls[i] = ea_tlsf_alloc(tlsf(), 1);
+        assert_non_null(free_blocks[i]);
         assert_non_null(walls[i]);
         assert_int_equal(block_bytes(block_of(free_blocks[i])), footprint);
     }
