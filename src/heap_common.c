@@ -229,7 +229,7 @@ static ea_fault_t classify_broken(const ea_heap_common_t *c, const region_t *r, 
 {
     size_t before = 0; /* the header of the block before at */
     uintptr_t at = r->first;
-    while (at <= b && at < r->end) {
+    while (at <= b) { /* b < r->end: every block's end is checked against it */
         if (at == b) {
             return EA_FAULT_CORRUPT;
         }

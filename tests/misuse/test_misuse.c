@@ -128,6 +128,24 @@ static void free_of_an_interior_pointer(void **state)
     backend.free(heap, wall);
 }
 
+/*
+ * A pointer into a free block that was never a block there, whose header would
+ * be the free block's list links: foreign — in poisoned builds too, where a
+ * header that is nothing but poison is taken for a block freed and merged
+ * (where the header is not on the granule, the pointer is not either: foreign
+ * as misaligned).
+ */
+static void free_of_a_pointer_into_a_free_block(void **state)
+{
+    (void)state;
+    unsigned char *a = block(200);
+    unsigned char *wall = block(8);
+    backend.free(heap, a);
+    EXPECT_PANIC(EA_FAULT_FOREIGN_POINTER, backend.free(heap, a + EA_HEADER));
+    assert_int_equal(backend.check(heap), EA_OK);
+    backend.free(heap, wall);
+}
+
 static void free_of_an_interior_pointer_that_looks_like_a_header(void **state)
 {
     (void)state;
@@ -404,6 +422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(free_of_a_global, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(free_of_another_heaps_block, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(free_of_an_interior_pointer, setup_heap, teardown_heap),
+        cmocka_unit_test_setup_teardown(free_of_a_pointer_into_a_free_block, setup_heap, teardown_heap),
         cmocka_unit_test_setup_teardown(free_of_an_interior_pointer_that_looks_like_a_header, setup_heap,
                                         teardown_heap),
         cmocka_unit_test_setup_teardown(free_of_a_misaligned_pointer, setup_heap, teardown_heap),
